@@ -1,0 +1,10 @@
+//! The core of the emulator: an RV64GC hart (decoder, interpreter, CSRs,
+//! traps, MMU), the physical bus with guest RAM, ELF loading and HTIF.
+//!
+//! The core knows no concrete device and no JIT: devices plug into the bus
+//! through [`bus::MmioDevice`], execution engines through [`engine::Engine`].
+
+pub mod decode;
+pub mod disasm;
+pub mod fpu;
+pub mod insn;
