@@ -1,0 +1,96 @@
+//! `emu test`: run bare-metal test ELFs through HTIF.
+
+use crate::{parse_size, EngineKind};
+use clap::Args;
+use emu_core::elf::load_elf;
+use emu_core::htif::Htif;
+use emu_core::machine::{Clock, Machine, StopReason};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `emu test`.
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// ELF files to run; each gets a fresh machine.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Execution engine.
+    #[arg(long, value_enum, default_value = "interp")]
+    engine: EngineKind,
+    /// Stop a test after this many instructions.
+    #[arg(long, default_value_t = 100_000_000)]
+    max_insns: u64,
+    /// Guest RAM size (K, M or G suffix).
+    #[arg(long, default_value = "64M", value_parser = parse_size)]
+    mem: u64,
+    /// Echo the tests' HTIF console output.
+    #[arg(long)]
+    console: bool,
+}
+
+enum Outcome {
+    Pass,
+    Fail(String),
+}
+
+pub fn run(args: TestArgs) -> Result<ExitCode, String> {
+    if args.engine == EngineKind::Jit {
+        return Err(
+            "--engine jit: this build has no JIT engine yet; use --engine interp".to_string(),
+        );
+    }
+    let (mut passed, mut failed) = (0u32, 0u32);
+    for path in &args.files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        match run_one(path, &args) {
+            Ok(Outcome::Pass) => {
+                passed += 1;
+                println!("PASS {name}");
+            }
+            Ok(Outcome::Fail(why)) => {
+                failed += 1;
+                println!("FAIL {name}: {why}");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {name}: {e}");
+                eprintln!("emu: error: {}: {e}", path.display());
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_one(path: &Path, args: &TestArgs) -> Result<Outcome, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut m = Machine::new(1, args.mem, Clock::Deterministic { insns_per_tick: 10 })
+        .map_err(|e| e.to_string())?;
+    let elf = load_elf(&mut m.bus, &bytes).map_err(|e| e.to_string())?;
+    let tohost = elf
+        .tohost
+        .ok_or("the ELF has no 'tohost' symbol, so it cannot report a result")?;
+    let mut htif = Htif::new(tohost, elf.fromhost);
+    htif.echo = args.console;
+    m.htif = Some(htif);
+    m.harts[0].pc = elf.entry;
+    Ok(match m.run(args.max_insns) {
+        StopReason::HtifExit(0) => Outcome::Pass,
+        StopReason::HtifExit(n) => Outcome::Fail(format!("test {n} failed")),
+        StopReason::InsnLimit => Outcome::Fail(format!(
+            "timeout after {} instructions (pc {:#x})",
+            args.max_insns, m.harts[0].pc
+        )),
+        StopReason::TrapLoop { epc, trap, .. } => {
+            Outcome::Fail(format!("stuck trapping: {trap} at pc {epc:#x}"))
+        }
+        StopReason::Device(code) => Outcome::Fail(format!("stopped by a device (code {code})")),
+    })
+}

@@ -1,0 +1,242 @@
+//! The decoded-block cache of tier 0.
+//!
+//! A block is a run of decoded instructions starting at a guest physical
+//! address and ending at a control-flow or system instruction, a page
+//! boundary, or a length cap. Blocks in RAM are cached by physical address
+//! so hot code is never decoded twice; the RAM pages they come from are
+//! marked so that a write (by a hart or a device) invalidates them. A small
+//! direct-mapped jump cache maps (virtual PC, privilege) to a block so the
+//! common case needs no translation and no hash lookup.
+
+use crate::bus::Bus;
+use crate::decode::decode;
+use crate::hart::{Hart, Priv};
+use crate::insn::Insn;
+use crate::mmu::Access;
+use crate::trap::Trap;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Longest block, in instructions.
+pub const MAX_BLOCK_INSNS: usize = 64;
+/// Cached blocks beyond which the whole cache is dropped.
+const MAX_BLOCKS: usize = 1 << 16;
+const JUMP_CACHE: usize = 4096;
+
+/// A decoded block.
+#[derive(Debug)]
+pub struct Block {
+    /// Guest physical address of the first instruction.
+    pub pa: u64,
+    /// The instructions, in order.
+    pub insns: Box<[Insn]>,
+}
+
+#[derive(Clone)]
+struct JumpEntry {
+    pc: u64,
+    prv: Priv,
+    block: Option<Rc<Block>>,
+}
+
+/// Cache of decoded blocks.
+pub struct BlockCache {
+    map: HashMap<u64, Rc<Block>>,
+    by_page: HashMap<u64, Vec<u64>>,
+    jump: Box<[JumpEntry]>,
+    /// Blocks decoded so far (statistics).
+    pub decoded: u64,
+}
+
+impl Default for BlockCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BlockCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        BlockCache {
+            map: HashMap::new(),
+            by_page: HashMap::new(),
+            jump: vec![
+                JumpEntry {
+                    pc: u64::MAX,
+                    prv: Priv::M,
+                    block: None
+                };
+                JUMP_CACHE
+            ]
+            .into_boxed_slice(),
+            decoded: 0,
+        }
+    }
+
+    /// Forget virtual-to-block mappings (after a translation change).
+    pub fn flush_jump_cache(&mut self) {
+        for e in self.jump.iter_mut() {
+            e.pc = u64::MAX;
+            e.block = None;
+        }
+    }
+
+    /// Drop every block (fence.i).
+    pub fn flush_all(&mut self) {
+        self.map.clear();
+        self.by_page.clear();
+        self.flush_jump_cache();
+    }
+
+    /// Drop the blocks that overlap the given physical pages.
+    pub fn invalidate_pages(&mut self, pages: &[u64]) {
+        let mut any = false;
+        for page in pages {
+            if let Some(list) = self.by_page.remove(page) {
+                for pa in list {
+                    any |= self.map.remove(&pa).is_some();
+                }
+            }
+        }
+        if any {
+            self.flush_jump_cache();
+        }
+    }
+
+    /// Number of cached blocks.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Is the cache empty?
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    #[inline(always)]
+    fn jump_lookup(&self, pc: u64, prv: Priv) -> Option<&Rc<Block>> {
+        let e = &self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)];
+        if e.pc == pc && e.prv == prv {
+            e.block.as_ref()
+        } else {
+            None
+        }
+    }
+
+    fn jump_insert(&mut self, pc: u64, prv: Priv, b: &Rc<Block>) {
+        self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)] = JumpEntry {
+            pc,
+            prv,
+            block: Some(b.clone()),
+        };
+    }
+}
+
+impl Hart {
+    /// The block at the current PC: from the jump cache, the block cache,
+    /// or freshly decoded. A fetch fault on the first instruction is
+    /// returned as a trap.
+    #[inline(always)]
+    pub fn fetch_block(&mut self, bus: &mut Bus) -> Result<Rc<Block>, Trap> {
+        if let Some(b) = self.blocks.jump_lookup(self.pc, self.prv) {
+            return Ok(b.clone());
+        }
+        self.fetch_block_slow(bus)
+    }
+
+    #[inline(never)]
+    fn fetch_block_slow(&mut self, bus: &mut Bus) -> Result<Rc<Block>, Trap> {
+        let pc = self.pc;
+        let p = self.translate(bus, pc, 2, Access::Fetch)?;
+        if p.is_ram() {
+            if let Some(b) = self.blocks.map.get(&p.pa).cloned() {
+                self.blocks.jump_insert(pc, self.prv, &b);
+                return Ok(b);
+            }
+        }
+        let mut insns = Vec::with_capacity(16);
+        let mut pages = vec![p.pa & !0xfff];
+        let mut va = pc;
+        let mut pa = p.pa;
+        let mut cacheable = p.is_ram();
+        loop {
+            let Some(lo) = read_parcel(bus, pa) else {
+                if insns.is_empty() {
+                    return Err(Access::Fetch.access_fault(va));
+                }
+                break;
+            };
+            let raw = if lo & 3 == 3 {
+                let hi_va = va.wrapping_add(2);
+                let hi_pa = if hi_va & 0xfff == 0 {
+                    match self.translate(bus, hi_va, 2, Access::Fetch) {
+                        Ok(p2) => {
+                            cacheable &= p2.is_ram();
+                            pages.push(p2.pa & !0xfff);
+                            p2.pa
+                        }
+                        Err(t) => {
+                            if insns.is_empty() {
+                                return Err(t);
+                            }
+                            break;
+                        }
+                    }
+                } else {
+                    pa + 2
+                };
+                let Some(hi) = read_parcel(bus, hi_pa) else {
+                    if insns.is_empty() {
+                        return Err(Access::Fetch.access_fault(hi_va));
+                    }
+                    break;
+                };
+                lo as u32 | (hi as u32) << 16
+            } else {
+                lo as u32
+            };
+            let insn = decode(raw);
+            insns.push(insn);
+            va = va.wrapping_add(insn.len as u64);
+            pa = pa.wrapping_add(insn.len as u64);
+            if insn.ends_block() || insns.len() >= MAX_BLOCK_INSNS || va & 0xfff == 0 || pages.len() > 1 {
+                break;
+            }
+        }
+        self.blocks.decoded += 1;
+        let block = Rc::new(Block {
+            pa: p.pa,
+            insns: insns.into_boxed_slice(),
+        });
+        if cacheable {
+            if self.blocks.map.len() >= MAX_BLOCKS {
+                self.blocks.flush_all();
+            }
+            for page in &pages {
+                if let Some(off) = bus.ram.offset_of(*page, 1) {
+                    bus.ram.mark_code(off);
+                }
+                self.blocks.by_page.entry(*page).or_default().push(p.pa);
+            }
+            self.blocks.map.insert(p.pa, block.clone());
+            self.blocks.jump_insert(pc, self.prv, &block);
+        }
+        Ok(block)
+    }
+
+    /// Drop blocks whose RAM was written since the last check.
+    #[inline(always)]
+    pub fn sync_code_writes(&mut self, bus: &Bus) {
+        if bus.ram.code_dirty() {
+            let pages = bus.ram.take_dirty_code();
+            self.blocks.invalidate_pages(&pages);
+        }
+    }
+}
+
+fn read_parcel(bus: &mut Bus, pa: u64) -> Option<u16> {
+    match bus.ram.offset_of(pa, 2) {
+        Some(off) => Some(bus.ram.read_u16(off)),
+        None => bus.read(pa, 2).map(|v| v as u16),
+    }
+}

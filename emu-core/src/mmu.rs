@@ -1,0 +1,384 @@
+//! Address translation (Sv39/Sv48/Sv57 with superpages, A/D update by the
+//! walker, SUM/MXR, PMP) and the per-hart TLBs, plus the load/store paths
+//! of the hart.
+//!
+//! The TLB is direct-mapped, one array per access type. An entry is filled
+//! only after the walk and the PMP check both passed for the whole page at
+//! the privilege it was filled for (the privilege is part of the tag), so
+//! a hit needs no further checks. Stores fill only from PTEs with D set.
+
+use crate::bus::Bus;
+use crate::csr::mstatus;
+use crate::hart::{Hart, Priv};
+use crate::pmp::{self, PmpResult};
+use crate::trap::{cause, Trap};
+
+const TLB_SIZE: usize = 256;
+/// RAM offset marker for pages that are not RAM.
+const NOT_RAM: u64 = u64::MAX;
+
+/// Kind of memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Instruction fetch.
+    Fetch = 0,
+    /// Load (and LR).
+    Load = 1,
+    /// Store, SC and AMO.
+    Store = 2,
+}
+
+impl Access {
+    fn page_fault(self, va: u64) -> Trap {
+        Trap::new(
+            match self {
+                Access::Fetch => cause::INSN_PAGE,
+                Access::Load => cause::LOAD_PAGE,
+                Access::Store => cause::STORE_PAGE,
+            },
+            va,
+        )
+    }
+
+    /// The access-fault trap for this access at `va`.
+    pub fn access_fault(self, va: u64) -> Trap {
+        Trap::new(
+            match self {
+                Access::Fetch => cause::INSN_ACCESS,
+                Access::Load => cause::LOAD_ACCESS,
+                Access::Store => cause::STORE_ACCESS,
+            },
+            va,
+        )
+    }
+
+    fn pmp_perm(self) -> u8 {
+        match self {
+            Access::Fetch => pmp::X,
+            Access::Load => pmp::R,
+            Access::Store => pmp::W,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// `(vpn << 2) | priv`, or `u64::MAX` when empty.
+    tag: u64,
+    /// Physical page address.
+    ppage: u64,
+    /// RAM offset of the page, or `NOT_RAM`.
+    ram_off: u64,
+}
+
+const EMPTY: Entry = Entry {
+    tag: u64::MAX,
+    ppage: 0,
+    ram_off: NOT_RAM,
+};
+
+/// The per-hart translation caches.
+pub struct Tlb {
+    e: Box<[[Entry; TLB_SIZE]; 3]>,
+}
+
+impl Default for Tlb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tlb {
+    /// Empty TLBs.
+    pub fn new() -> Self {
+        Tlb {
+            e: Box::new([[EMPTY; TLB_SIZE]; 3]),
+        }
+    }
+
+    /// Drop every entry.
+    pub fn flush(&mut self) {
+        for set in self.e.iter_mut() {
+            set.fill(EMPTY);
+        }
+    }
+
+    #[inline(always)]
+    fn lookup(&self, acc: Access, va: u64, prv: Priv) -> Option<&Entry> {
+        let vpn = va >> 12;
+        let e = &self.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)];
+        (e.tag == (vpn << 2) | prv as u64).then_some(e)
+    }
+}
+
+/// Result of a translation: the physical address and whether it is RAM
+/// (with the RAM offset).
+#[derive(Clone, Copy, Debug)]
+pub struct Phys {
+    /// Physical address.
+    pub pa: u64,
+    /// Offset in RAM, or `u64::MAX` if not RAM.
+    pub ram_off: u64,
+}
+
+impl Phys {
+    /// Is this address in RAM?
+    #[inline(always)]
+    pub fn is_ram(&self) -> bool {
+        self.ram_off != NOT_RAM
+    }
+}
+
+const PTE_V: u64 = 1;
+const PTE_R: u64 = 2;
+const PTE_W: u64 = 4;
+const PTE_X: u64 = 8;
+const PTE_U: u64 = 16;
+const PTE_A: u64 = 64;
+const PTE_D: u64 = 128;
+
+impl Hart {
+    /// Translate `va` for an access of `len` bytes (which must not cross a
+    /// page). Fast path: one TLB probe.
+    #[inline(always)]
+    pub fn translate(&mut self, bus: &mut Bus, va: u64, len: u64, acc: Access) -> Result<Phys, Trap> {
+        let prv = if acc == Access::Fetch {
+            self.prv
+        } else {
+            self.data_priv()
+        };
+        if let Some(e) = self.tlb.lookup(acc, va, prv) {
+            let off = va & 0xfff;
+            return Ok(Phys {
+                pa: e.ppage | off,
+                ram_off: if e.ram_off == NOT_RAM {
+                    NOT_RAM
+                } else {
+                    e.ram_off + off
+                },
+            });
+        }
+        self.translate_slow(bus, va, len, acc, prv)
+    }
+
+    #[inline(never)]
+    fn translate_slow(
+        &mut self,
+        bus: &mut Bus,
+        va: u64,
+        len: u64,
+        acc: Access,
+        prv: Priv,
+    ) -> Result<Phys, Trap> {
+        let mode = if prv == Priv::M { 0 } else { self.csr.satp >> 60 };
+        let (pa, cacheable) = if mode == 0 {
+            (va, true)
+        } else {
+            self.walk(bus, va, acc, prv, mode)?
+        };
+        let pmp_res = pmp::check(
+            &self.csr.pmpcfg,
+            &self.csr.pmpaddr,
+            prv,
+            pa,
+            len,
+            acc.pmp_perm(),
+        );
+        if pmp_res == PmpResult::Deny {
+            return Err(acc.access_fault(va));
+        }
+        let ppage = pa & !0xfff;
+        let ram_page = bus.ram.offset_of(ppage, 4096).unwrap_or(NOT_RAM);
+        if cacheable && pmp_res == PmpResult::AllowPage {
+            let vpn = va >> 12;
+            self.tlb.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)] = Entry {
+                tag: (vpn << 2) | prv as u64,
+                ppage,
+                ram_off: ram_page,
+            };
+        }
+        let ram_off = match bus.ram.offset_of(pa, len) {
+            Some(o) => o,
+            None => NOT_RAM,
+        };
+        Ok(Phys { pa, ram_off })
+    }
+
+    /// Page-table walk. Returns the physical address and whether the
+    /// translation may be cached.
+    fn walk(
+        &mut self,
+        bus: &mut Bus,
+        va: u64,
+        acc: Access,
+        prv: Priv,
+        mode: u64,
+    ) -> Result<(u64, bool), Trap> {
+        let levels: u32 = match mode {
+            8 => 3,
+            9 => 4,
+            10 => 5,
+            _ => return Err(acc.page_fault(va)),
+        };
+        let va_bits = 12 + 9 * levels;
+        // The virtual address must be sign-extended from its top bit.
+        let shift = 64 - va_bits;
+        if ((va << shift) as i64 >> shift) as u64 != va {
+            return Err(acc.page_fault(va));
+        }
+        let st = self.csr.mstatus;
+        let mut a = (self.csr.satp & ((1 << 44) - 1)) << 12;
+        for level in (0..levels).rev() {
+            let vpn_i = (va >> (12 + 9 * level)) & 0x1ff;
+            let pte_addr = a + vpn_i * 8;
+            if pmp::check(
+                &self.csr.pmpcfg,
+                &self.csr.pmpaddr,
+                Priv::S,
+                pte_addr,
+                8,
+                pmp::R,
+            ) == PmpResult::Deny
+            {
+                return Err(acc.access_fault(va));
+            }
+            let Some(pte) = bus.read(pte_addr, 8) else {
+                return Err(acc.access_fault(va));
+            };
+            if pte & PTE_V == 0 || (pte & PTE_R == 0 && pte & PTE_W != 0) {
+                return Err(acc.page_fault(va));
+            }
+            // Reserved bits, PBMT and N (Svpbmt/Svnapot not implemented).
+            if pte >> 54 != 0 {
+                return Err(acc.page_fault(va));
+            }
+            let ppn = (pte >> 10) & ((1 << 44) - 1);
+            if pte & (PTE_R | PTE_X) == 0 {
+                // Pointer to the next level.
+                if level == 0 || pte & (PTE_A | PTE_D | PTE_U) != 0 {
+                    return Err(acc.page_fault(va));
+                }
+                a = ppn << 12;
+                continue;
+            }
+            // Leaf: permission checks.
+            let ok = match acc {
+                Access::Fetch => pte & PTE_X != 0,
+                Access::Load => {
+                    pte & PTE_R != 0 || (st & mstatus::MXR != 0 && pte & PTE_X != 0)
+                }
+                Access::Store => pte & PTE_W != 0,
+            };
+            if !ok {
+                return Err(acc.page_fault(va));
+            }
+            if pte & PTE_U != 0 {
+                if prv == Priv::S && (acc == Access::Fetch || st & mstatus::SUM == 0) {
+                    return Err(acc.page_fault(va));
+                }
+            } else if prv == Priv::U {
+                return Err(acc.page_fault(va));
+            }
+            // Misaligned superpage.
+            let low_mask = (1u64 << (9 * level)) - 1;
+            if ppn & low_mask != 0 {
+                return Err(acc.page_fault(va));
+            }
+            // Hardware A/D update.
+            let mut new = pte | PTE_A;
+            if acc == Access::Store {
+                new |= PTE_D;
+            }
+            if new != pte {
+                if pmp::check(
+                    &self.csr.pmpcfg,
+                    &self.csr.pmpaddr,
+                    Priv::S,
+                    pte_addr,
+                    8,
+                    pmp::W,
+                ) == PmpResult::Deny
+                    || !bus.write(pte_addr, 8, new)
+                {
+                    return Err(acc.access_fault(va));
+                }
+            }
+            let page_mask = (1u64 << (12 + 9 * level)) - 1;
+            let pa = ((ppn << 12) & !page_mask) | (va & page_mask);
+            return Ok((pa, true));
+        }
+        Err(acc.page_fault(va))
+    }
+
+    /// Load `size` bytes (1/2/4/8) from virtual `va`, zero-extended.
+    #[inline(always)]
+    pub fn load(&mut self, bus: &mut Bus, va: u64, size: u8) -> Result<u64, Trap> {
+        if (va & 0xfff) + size as u64 <= 0x1000 {
+            let p = self.translate(bus, va, size as u64, Access::Load)?;
+            if p.is_ram() {
+                return Ok(bus.ram.read_sized(p.ram_off, size));
+            }
+            return bus.read(p.pa, size).ok_or(Trap::new(cause::LOAD_ACCESS, va));
+        }
+        self.load_split(bus, va, size)
+    }
+
+    #[inline(never)]
+    fn load_split(&mut self, bus: &mut Bus, va: u64, size: u8) -> Result<u64, Trap> {
+        // A misaligned access that crosses a page: translate both pages
+        // first so a fault leaves nothing half-done.
+        let mut v = 0u64;
+        for i in 0..size as u64 {
+            let a = va.wrapping_add(i);
+            let p = self.translate(bus, a, 1, Access::Load)?;
+            let b = bus.read(p.pa, 1).ok_or(Trap::new(cause::LOAD_ACCESS, a))?;
+            v |= b << (8 * i);
+        }
+        Ok(v)
+    }
+
+    /// Store the low `size` bytes of `val` at virtual `va`.
+    #[inline(always)]
+    pub fn store(&mut self, bus: &mut Bus, va: u64, size: u8, val: u64) -> Result<(), Trap> {
+        if (va & 0xfff) + size as u64 <= 0x1000 {
+            let p = self.translate(bus, va, size as u64, Access::Store)?;
+            self.break_reservation(p.pa, size);
+            if p.is_ram() {
+                bus.ram.write_sized(p.ram_off, size, val);
+                return Ok(());
+            }
+            return if bus.write(p.pa, size, val) {
+                Ok(())
+            } else {
+                Err(Trap::new(cause::STORE_ACCESS, va))
+            };
+        }
+        self.store_split(bus, va, size, val)
+    }
+
+    #[inline(never)]
+    fn store_split(&mut self, bus: &mut Bus, va: u64, size: u8, val: u64) -> Result<(), Trap> {
+        let mut pas = [0u64; 8];
+        for (i, slot) in pas.iter_mut().enumerate().take(size as usize) {
+            let a = va.wrapping_add(i as u64);
+            *slot = self.translate(bus, a, 1, Access::Store)?.pa;
+            if !bus.ram.offset_of(*slot, 1).is_some() && !bus.is_mmio(*slot, 1) {
+                return Err(Trap::new(cause::STORE_ACCESS, a));
+            }
+        }
+        for (i, pa) in pas.iter().enumerate().take(size as usize) {
+            self.break_reservation(*pa, 1);
+            bus.write(*pa, 1, val >> (8 * i));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn break_reservation(&mut self, pa: u64, size: u8) {
+        if let Some(r) = self.reservation {
+            if pa & !7 == r || (pa + size as u64 - 1) & !7 == r {
+                self.reservation = None;
+            }
+        }
+    }
+}

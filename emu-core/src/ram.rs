@@ -1,0 +1,243 @@
+//! Guest RAM: one anonymous `memmap2` mapping.
+//!
+//! Every access is bounds-checked against the mapping before the single
+//! unsafe pointer operation, so no guest-controlled offset can reach host
+//! memory outside it. RAM also tracks which physical pages hold decoded or
+//! translated code: a write to such a page records the page as dirty so the
+//! engines can drop their stale blocks.
+
+use memmap2::MmapMut;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Error creating guest RAM.
+#[derive(Debug, thiserror::Error)]
+pub enum RamError {
+    /// The host could not map that much memory.
+    #[error("cannot map {size} bytes of guest RAM: {source} (try a smaller --mem)")]
+    Map {
+        /// requested size
+        size: u64,
+        /// the host error
+        source: std::io::Error,
+    },
+    /// A zero or absurd size.
+    #[error("guest RAM size {0:#x} is not a non-zero multiple of 4 KiB")]
+    BadSize(u64),
+}
+
+/// Guest RAM at a physical base address.
+pub struct Ram {
+    map: MmapMut,
+    base: u64,
+    size: u64,
+    /// One bit per 4 KiB page: the page holds cached code.
+    code_pages: Vec<AtomicU64>,
+    /// Set when `dirty_code` is non-empty.
+    code_dirty_flag: AtomicBool,
+    dirty_code: Mutex<Vec<u64>>,
+}
+
+impl std::fmt::Debug for Ram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ram({:#x}+{:#x})", self.base, self.size)
+    }
+}
+
+impl Ram {
+    /// Map `size` bytes of zeroed RAM at physical address `base`.
+    pub fn new(base: u64, size: u64) -> Result<Self, RamError> {
+        if size == 0 || size % 4096 != 0 || size > (1 << 40) {
+            return Err(RamError::BadSize(size));
+        }
+        let map = MmapMut::map_anon(size as usize).map_err(|source| RamError::Map { size, source })?;
+        let pages = size / 4096;
+        let words = pages.div_ceil(64) as usize;
+        Ok(Ram {
+            map,
+            base,
+            size,
+            code_pages: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            code_dirty_flag: AtomicBool::new(false),
+            dirty_code: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Physical base address.
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
+    /// Size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Offset of `addr..addr+len` in RAM, if the whole range is RAM.
+    #[inline(always)]
+    pub fn offset_of(&self, addr: u64, len: u64) -> Option<u64> {
+        let off = addr.wrapping_sub(self.base);
+        if off < self.size && len <= self.size - off {
+            Some(off)
+        } else {
+            None
+        }
+    }
+
+    /// The whole RAM as bytes (for loaders and device DMA reads).
+    pub fn as_slice(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Read `N` bytes at `off`. Panics only on an out-of-range offset, which
+    /// callers rule out with [`Ram::offset_of`].
+    #[inline(always)]
+    fn read_n<const N: usize>(&self, off: u64) -> [u8; N] {
+        let off = off as usize;
+        assert!(off <= self.map.len() && N <= self.map.len() - off);
+        let mut out = [0u8; N];
+        // SAFETY: the range off..off+N was checked to lie inside the mapping
+        // just above; the mapping lives as long as `self`; u8 has no
+        // alignment requirement.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.map.as_ptr().add(off), out.as_mut_ptr(), N);
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn write_n<const N: usize>(&mut self, off: u64, bytes: [u8; N]) {
+        let o = off as usize;
+        assert!(o <= self.map.len() && N <= self.map.len() - o);
+        // SAFETY: the range o..o+N was checked to lie inside the mapping just
+        // above; we hold `&mut self`, so no other reference aliases it.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.map.as_mut_ptr().add(o), N);
+        }
+        self.note_write(off, N as u64);
+    }
+
+    /// Read a little-endian value of `size` (1, 2, 4, 8) bytes at `off`.
+    #[inline(always)]
+    pub fn read_sized(&self, off: u64, size: u8) -> u64 {
+        match size {
+            1 => self.read_n::<1>(off)[0] as u64,
+            2 => u16::from_le_bytes(self.read_n(off)) as u64,
+            4 => u32::from_le_bytes(self.read_n(off)) as u64,
+            _ => u64::from_le_bytes(self.read_n(off)),
+        }
+    }
+
+    /// Write the low `size` bytes of `value` at `off`, little-endian.
+    #[inline(always)]
+    pub fn write_sized(&mut self, off: u64, size: u8, value: u64) {
+        match size {
+            1 => self.write_n(off, [value as u8]),
+            2 => self.write_n(off, (value as u16).to_le_bytes()),
+            4 => self.write_n(off, (value as u32).to_le_bytes()),
+            _ => self.write_n(off, value.to_le_bytes()),
+        }
+    }
+
+    /// Read a 16-bit instruction parcel.
+    #[inline(always)]
+    pub fn read_u16(&self, off: u64) -> u16 {
+        u16::from_le_bytes(self.read_n(off))
+    }
+
+    /// Copy bytes into RAM at `off` (loaders, DMA). Range-checked.
+    pub fn write_bytes(&mut self, off: u64, data: &[u8]) -> bool {
+        let o = off as usize;
+        if o > self.map.len() || data.len() > self.map.len() - o {
+            return false;
+        }
+        self.map[o..o + data.len()].copy_from_slice(data);
+        self.note_write(off, data.len() as u64);
+        true
+    }
+
+    /// Copy bytes out of RAM at `off`. Range-checked.
+    pub fn read_bytes(&self, off: u64, out: &mut [u8]) -> bool {
+        let o = off as usize;
+        if o > self.map.len() || out.len() > self.map.len() - o {
+            return false;
+        }
+        out.copy_from_slice(&self.map[o..o + out.len()]);
+        true
+    }
+
+    /// Mark the page holding RAM offset `off` as containing cached code.
+    pub fn mark_code(&self, off: u64) {
+        let page = off / 4096;
+        if let Some(w) = self.code_pages.get((page / 64) as usize) {
+            w.fetch_or(1 << (page % 64), Ordering::Relaxed);
+        }
+    }
+
+    #[inline(always)]
+    fn note_write(&self, off: u64, len: u64) {
+        let first = off / 4096;
+        let last = (off + len.max(1) - 1) / 4096;
+        for page in first..=last {
+            let Some(w) = self.code_pages.get((page / 64) as usize) else {
+                continue;
+            };
+            let bit = 1u64 << (page % 64);
+            if w.load(Ordering::Relaxed) & bit != 0 {
+                w.fetch_and(!bit, Ordering::Relaxed);
+                if let Ok(mut d) = self.dirty_code.lock() {
+                    d.push(self.base + page * 4096);
+                }
+                self.code_dirty_flag.store(true, Ordering::Release);
+            }
+        }
+    }
+
+    /// Has any code page been written since the last [`Ram::take_dirty_code`]?
+    #[inline(always)]
+    pub fn code_dirty(&self) -> bool {
+        self.code_dirty_flag.load(Ordering::Acquire)
+    }
+
+    /// Physical page addresses of code pages written since the last call.
+    pub fn take_dirty_code(&self) -> Vec<u64> {
+        self.code_dirty_flag.store(false, Ordering::Release);
+        match self.dirty_code.lock() {
+            Ok(mut d) => std::mem::take(&mut *d),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_write_and_bounds() {
+        let mut ram = Ram::new(0x8000_0000, 8192).unwrap();
+        ram.write_sized(8, 8, 0x1122_3344_5566_7788);
+        assert_eq!(ram.read_sized(8, 8), 0x1122_3344_5566_7788);
+        assert_eq!(ram.read_sized(9, 2), 0x5566);
+        assert_eq!(ram.offset_of(0x8000_0000 + 8190, 2), Some(8190));
+        assert_eq!(ram.offset_of(0x8000_0000 + 8190, 4), None);
+        assert_eq!(ram.offset_of(0x7fff_ffff, 1), None);
+        assert!(!ram.write_bytes(8190, &[1, 2, 3]));
+        assert!(Ram::new(0, 100).is_err());
+    }
+
+    #[test]
+    fn code_page_writes_are_reported() {
+        let mut ram = Ram::new(0x8000_0000, 3 * 4096).unwrap();
+        ram.mark_code(4096 + 12);
+        ram.write_sized(0, 4, 1);
+        assert!(!ram.code_dirty());
+        ram.write_sized(4096 + 100, 4, 1);
+        assert!(ram.code_dirty());
+        assert_eq!(ram.take_dirty_code(), vec![0x8000_1000]);
+        assert!(!ram.code_dirty());
+        // the mark is consumed by the first write
+        ram.write_sized(4096 + 100, 4, 1);
+        assert!(!ram.code_dirty());
+    }
+}
