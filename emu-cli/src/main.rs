@@ -54,7 +54,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
                 'K' => 1 << 10,
                 'M' => 1 << 20,
                 'G' => 1 << 30,
-                _ => return Err(format!("invalid size '{s}': use a number with an optional K, M or G suffix")),
+                _ => {
+                    return Err(format!(
+                        "invalid size '{s}': use a number with an optional K, M or G suffix"
+                    ))
+                }
             };
             (&t[..i], m)
         }
@@ -64,7 +68,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .filter(|&n| n > 0)
-        .ok_or_else(|| format!("invalid size '{s}': use a number with an optional K, M or G suffix"))
+        .ok_or_else(|| {
+            format!("invalid size '{s}': use a number with an optional K, M or G suffix")
+        })
 }
 
 #[cfg(test)]

@@ -199,7 +199,11 @@ impl Hart {
             insns.push(insn);
             va = va.wrapping_add(insn.len as u64);
             pa = pa.wrapping_add(insn.len as u64);
-            if insn.ends_block() || insns.len() >= MAX_BLOCK_INSNS || va & 0xfff == 0 || pages.len() > 1 {
+            if insn.ends_block()
+                || insns.len() >= MAX_BLOCK_INSNS
+                || va & 0xfff == 0
+                || pages.len() > 1
+            {
                 break;
             }
         }

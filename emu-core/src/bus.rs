@@ -80,12 +80,7 @@ impl Bus {
 
     /// Map a device at `base..base+size`. Overlaps with RAM or another
     /// region are rejected.
-    pub fn add(
-        &mut self,
-        base: u64,
-        size: u64,
-        dev: Box<dyn MmioDevice>,
-    ) -> Result<(), BusError> {
+    pub fn add(&mut self, base: u64, size: u64, dev: Box<dyn MmioDevice>) -> Result<(), BusError> {
         let end = base.saturating_add(size);
         let overlaps = |b: u64, s: u64| base < b.saturating_add(s) && b < end;
         if overlaps(self.ram.base(), self.ram.size()) {
@@ -152,7 +147,10 @@ impl Bus {
 
     /// The earliest deadline any device reports.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.regions.iter().filter_map(|r| r.dev.next_deadline()).min()
+        self.regions
+            .iter()
+            .filter_map(|r| r.dev.next_deadline())
+            .min()
     }
 
     /// Let every device observe the current time.

@@ -258,9 +258,7 @@ impl Hart {
             STVAL => c.stval,
             SIP => self.mip() & c.mideleg,
             STIMECMP => {
-                if self.prv == Priv::S
-                    && (c.menvcfg & MENVCFG_STCE == 0 || c.mcounteren & 2 == 0)
-                {
+                if self.prv == Priv::S && (c.menvcfg & MENVCFG_STCE == 0 || c.mcounteren & 2 == 0) {
                     return ill;
                 }
                 c.stimecmp
@@ -299,7 +297,11 @@ impl Hart {
                 }
                 v
             }
-            PMPADDR0..=PMPADDR63 => c.pmpaddr.get((csr - PMPADDR0) as usize).copied().unwrap_or(0),
+            PMPADDR0..=PMPADDR63 => c
+                .pmpaddr
+                .get((csr - PMPADDR0) as usize)
+                .copied()
+                .unwrap_or(0),
             MSECCFG => 0,
             TSELECT => c.tselect,
             TDATA1..=TDATA3 => 0,

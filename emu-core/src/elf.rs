@@ -69,7 +69,11 @@ pub fn load_elf(bus: &mut Bus, bytes: &[u8]) -> Result<LoadedElf, ElfError> {
     let ram_end = ram_base + bus.ram.size();
     let mut span = (u64::MAX, 0u64);
     let mut any = false;
-    for ph in elf.program_headers.iter().filter(|p| p.p_type == program_header::PT_LOAD) {
+    for ph in elf
+        .program_headers
+        .iter()
+        .filter(|p| p.p_type == program_header::PT_LOAD)
+    {
         if ph.p_memsz == 0 {
             continue;
         }

@@ -145,8 +145,7 @@ impl Hart {
         let m_pend = pend & !self.csr.mideleg;
         let m_enabled = self.prv != Priv::M || st & mstatus::MIE != 0;
         let s_pend = pend & self.csr.mideleg;
-        let s_enabled =
-            self.prv == Priv::U || (self.prv == Priv::S && st & mstatus::SIE != 0);
+        let s_enabled = self.prv == Priv::U || (self.prv == Priv::S && st & mstatus::SIE != 0);
         let take = if m_enabled && m_pend != 0 {
             m_pend
         } else if s_enabled && s_pend != 0 {

@@ -10,9 +10,13 @@
 //!   compressed immediates). For CSR ops `imm` is the CSR number and, for the
 //!   `*I` forms, `rs1` holds the 5-bit zero-extended immediate. For
 //!   [`Op::Illegal`] `imm` holds the raw instruction bits (zero-extended from
-//!   16 bits for a compressed encoding) to report in `xtval`.
-//! - `rm` is the rounding-mode field of FP ops (7 = dynamic), for AMOs it is
-//!   the aq/rl bits, for `fence` it holds pred/succ in `imm`.
+//!   16 bits for a compressed encoding) to report in `xtval`. For `fence`
+//!   `imm` holds bits 31:20 (fm, pred, succ) zero-extended.
+//! - `rm` is the rounding-mode field of FP ops (7 = dynamic; 0 for the ops
+//!   with a fixed funct3 such as fsgnj, fmin/fmax, compares, fclass, fmv),
+//!   and the aq/rl bits for AMOs.
+//!
+//! `Display` for `Insn` lives in `disasm`.
 //! - `len` is 2 or 4.
 
 /// A decoded instruction.

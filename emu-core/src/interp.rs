@@ -330,12 +330,12 @@ impl Hart {
                 Ok(())
             }
             FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS
-            | FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS | FcvtLS
-            | FcvtLuS | FmvXW | FeqS | FltS | FleS | FclassS | FcvtSW | FcvtSWu | FcvtSL
-            | FcvtSLu | FmvWX | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD
-            | FdivD | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS
-            | FeqD | FltD | FleD | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD
-            | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu | FmvDX => self.exec_fp(i, next),
+            | FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS | FcvtLS | FcvtLuS
+            | FmvXW | FeqS | FltS | FleS | FclassS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu
+            | FmvWX | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD
+            | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS | FeqD
+            | FltD | FleD | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FcvtDW
+            | FcvtDWu | FcvtDL | FcvtDLu | FmvDX => self.exec_fp(i, next),
 
             // Zba
             AddUw => alu!(b.wrapping_add(a as u32 as u64)),
@@ -419,7 +419,15 @@ impl Hart {
         use Op::*;
         let word = matches!(
             i.op,
-            AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW | AmominuW | AmomaxuW
+            AmoswapW
+                | AmoaddW
+                | AmoxorW
+                | AmoandW
+                | AmoorW
+                | AmominW
+                | AmomaxW
+                | AmominuW
+                | AmomaxuW
         );
         let size: u8 = if word { 4 } else { 8 };
         if a & (size as u64 - 1) != 0 {
@@ -472,23 +480,71 @@ impl Hart {
         // were already checked by the decoder.
         let uses_rm = !matches!(
             i.op,
-            FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FmvXW | FeqS | FltS | FleS | FclassS
-                | FmvWX | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FeqD | FltD | FleD
-                | FclassD | FmvXD | FmvDX
+            FsgnjS
+                | FsgnjnS
+                | FsgnjxS
+                | FminS
+                | FmaxS
+                | FmvXW
+                | FeqS
+                | FltS
+                | FleS
+                | FclassS
+                | FmvWX
+                | FsgnjD
+                | FsgnjnD
+                | FsgnjxD
+                | FminD
+                | FmaxD
+                | FeqD
+                | FltD
+                | FleD
+                | FclassD
+                | FmvXD
+                | FmvDX
         );
         if uses_rm && rm > 4 {
             return Err(Trap::illegal(i.raw));
         }
         let int_src = matches!(
             i.op,
-            FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu | FmvDX
+            FcvtSW
+                | FcvtSWu
+                | FcvtSL
+                | FcvtSLu
+                | FmvWX
+                | FcvtDW
+                | FcvtDWu
+                | FcvtDL
+                | FcvtDLu
+                | FmvDX
         );
         let int_dst = matches!(
             i.op,
-            FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW | FeqS | FltS | FleS | FclassS | FcvtWD
-                | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FeqD | FltD | FleD | FclassD
+            FcvtWS
+                | FcvtWuS
+                | FcvtLS
+                | FcvtLuS
+                | FmvXW
+                | FeqS
+                | FltS
+                | FleS
+                | FclassS
+                | FcvtWD
+                | FcvtWuD
+                | FcvtLD
+                | FcvtLuD
+                | FmvXD
+                | FeqD
+                | FltD
+                | FleD
+                | FclassD
         );
-        let a = if int_src { self.rx(i.rs1) } else { self.rf(i.rs1) };
+        let a = if int_src {
+            self.rx(i.rs1)
+        } else {
+            self.rf(i.rs1)
+        };
         let (v, flags) = fpu::execute(i.op, a, self.rf(i.rs2), self.rf(i.rs3), rm & 7);
         if flags != 0 {
             self.csr.fflags |= flags as u64;

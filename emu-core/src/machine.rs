@@ -153,7 +153,10 @@ impl Machine {
             (h.csr.menvcfg & crate::csr::MENVCFG_STCE != 0 && h.csr.stimecmp > now)
                 .then_some(h.csr.stimecmp)
         });
-        harts.chain(self.bus.next_deadline()).filter(|&d| d > now).min()
+        harts
+            .chain(self.bus.next_deadline())
+            .filter(|&d| d > now)
+            .min()
     }
 
     /// Run until HTIF exit, a device stop, a trap loop, or `max_insns`

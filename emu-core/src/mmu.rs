@@ -141,7 +141,13 @@ impl Hart {
     /// Translate `va` for an access of `len` bytes (which must not cross a
     /// page). Fast path: one TLB probe.
     #[inline(always)]
-    pub fn translate(&mut self, bus: &mut Bus, va: u64, len: u64, acc: Access) -> Result<Phys, Trap> {
+    pub fn translate(
+        &mut self,
+        bus: &mut Bus,
+        va: u64,
+        len: u64,
+        acc: Access,
+    ) -> Result<Phys, Trap> {
         let prv = if acc == Access::Fetch {
             self.prv
         } else {
@@ -170,7 +176,11 @@ impl Hart {
         acc: Access,
         prv: Priv,
     ) -> Result<Phys, Trap> {
-        let mode = if prv == Priv::M { 0 } else { self.csr.satp >> 60 };
+        let mode = if prv == Priv::M {
+            0
+        } else {
+            self.csr.satp >> 60
+        };
         let (pa, cacheable) = if mode == 0 {
             (va, true)
         } else {
@@ -264,9 +274,7 @@ impl Hart {
             // Leaf: permission checks.
             let ok = match acc {
                 Access::Fetch => pte & PTE_X != 0,
-                Access::Load => {
-                    pte & PTE_R != 0 || (st & mstatus::MXR != 0 && pte & PTE_X != 0)
-                }
+                Access::Load => pte & PTE_R != 0 || (st & mstatus::MXR != 0 && pte & PTE_X != 0),
                 Access::Store => pte & PTE_W != 0,
             };
             if !ok {
@@ -318,7 +326,9 @@ impl Hart {
             if p.is_ram() {
                 return Ok(bus.ram.read_sized(p.ram_off, size));
             }
-            return bus.read(p.pa, size).ok_or(Trap::new(cause::LOAD_ACCESS, va));
+            return bus
+                .read(p.pa, size)
+                .ok_or(Trap::new(cause::LOAD_ACCESS, va));
         }
         self.load_split(bus, va, size)
     }

@@ -143,7 +143,10 @@ mod tests {
     fn no_entries_allows_everything() {
         let cfg = [0u8; PMP_ENTRIES];
         let addr = [0u64; PMP_ENTRIES];
-        assert_eq!(check(&cfg, &addr, Priv::U, 0x8000_0000, 4, R), PmpResult::AllowPage);
+        assert_eq!(
+            check(&cfg, &addr, Priv::U, 0x8000_0000, 4, R),
+            PmpResult::AllowPage
+        );
     }
 
     #[test]
@@ -156,19 +159,43 @@ mod tests {
         // entry 1: TOR up to 0x9000_0000, RWX
         cfg[1] = R | W | X | A_TOR;
         addr[1] = 0x9000_0000 >> 2;
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_0100, 4, R), PmpResult::AllowPage);
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_0100, 4, W), PmpResult::Deny);
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_0100, 4, R),
+            PmpResult::AllowPage
+        );
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_0100, 4, W),
+            PmpResult::Deny
+        );
         // M-mode ignores unlocked entries
-        assert_eq!(check(&cfg, &addr, Priv::M, 0x8000_0100, 4, W), PmpResult::AllowPage);
+        assert_eq!(
+            check(&cfg, &addr, Priv::M, 0x8000_0100, 4, W),
+            PmpResult::AllowPage
+        );
         cfg[0] |= L;
-        assert_eq!(check(&cfg, &addr, Priv::M, 0x8000_0100, 4, W), PmpResult::Deny);
+        assert_eq!(
+            check(&cfg, &addr, Priv::M, 0x8000_0100, 4, W),
+            PmpResult::Deny
+        );
         // TOR entry
-        assert_eq!(check(&cfg, &addr, Priv::U, 0x8800_0000, 8, W), PmpResult::AllowPage);
+        assert_eq!(
+            check(&cfg, &addr, Priv::U, 0x8800_0000, 8, W),
+            PmpResult::AllowPage
+        );
         // outside any entry: S/U denied, M allowed
-        assert_eq!(check(&cfg, &addr, Priv::U, 0x9000_0000, 4, R), PmpResult::Deny);
-        assert_eq!(check(&cfg, &addr, Priv::M, 0x9000_0000, 4, R), PmpResult::AllowPage);
+        assert_eq!(
+            check(&cfg, &addr, Priv::U, 0x9000_0000, 4, R),
+            PmpResult::Deny
+        );
+        assert_eq!(
+            check(&cfg, &addr, Priv::M, 0x9000_0000, 4, R),
+            PmpResult::AllowPage
+        );
         // straddling two entries is denied
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_fffe, 4, R), PmpResult::Deny);
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_fffe, 4, R),
+            PmpResult::Deny
+        );
     }
 
     #[test]
@@ -179,10 +206,22 @@ mod tests {
         addr[0] = 0x8000_0010 >> 2;
         cfg[1] = R | W | X | (3 << 3);
         addr[1] = u64::MAX >> 10;
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_0010, 4, R), PmpResult::Allow);
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_0010, 4, W), PmpResult::Deny);
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_0100, 4, W), PmpResult::Allow);
-        assert_eq!(check(&cfg, &addr, Priv::S, 0x8000_1100, 4, W), PmpResult::AllowPage);
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_0010, 4, R),
+            PmpResult::Allow
+        );
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_0010, 4, W),
+            PmpResult::Deny
+        );
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_0100, 4, W),
+            PmpResult::Allow
+        );
+        assert_eq!(
+            check(&cfg, &addr, Priv::S, 0x8000_1100, 4, W),
+            PmpResult::AllowPage
+        );
     }
 
     #[test]

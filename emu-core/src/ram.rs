@@ -50,7 +50,8 @@ impl Ram {
         if size == 0 || size % 4096 != 0 || size > (1 << 40) {
             return Err(RamError::BadSize(size));
         }
-        let map = MmapMut::map_anon(size as usize).map_err(|source| RamError::Map { size, source })?;
+        let map =
+            MmapMut::map_anon(size as usize).map_err(|source| RamError::Map { size, source })?;
         let pages = size / 4096;
         let words = pages.div_ceil(64) as usize;
         Ok(Ram {

@@ -6,7 +6,10 @@ use tests::{emu_binary, firmware_tests};
 #[test]
 fn firmware_tests_pass_under_the_interpreter() {
     let files = firmware_tests();
-    assert!(files.len() >= 5, "expected the guest tests to be built, found {files:?}");
+    assert!(
+        files.len() >= 5,
+        "expected the guest tests to be built, found {files:?}"
+    );
     let out = Command::new(emu_binary())
         .arg("test")
         .args(["--engine", "interp"])
@@ -46,14 +49,21 @@ fn bad_inputs_get_one_line_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout.contains("FAIL not-elf: not an ELF file"), "{stdout}");
-    assert!(stdout.contains("FAIL missing.elf: cannot read file"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL missing.elf: cannot read file"),
+        "{stdout}"
+    );
     assert!(stdout.contains("0 passed, 2 failed"), "{stdout}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     // A RISC-V ELF without tohost: use the host's own binary? It is not
     // RISC-V, which must be reported as such.
     let host = emu_binary();
-    let out = Command::new(emu_binary()).arg("test").arg(&host).output().unwrap();
+    let out = Command::new(emu_binary())
+        .arg("test")
+        .arg(&host)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("not a 64-bit RISC-V ELF"), "{stdout}");
     // Unknown engine: a usage error, not a panic.
