@@ -10,16 +10,23 @@ use std::fmt;
 /// access sizes of 1, 2, 4 or 8 bytes. Returning `None` from `read` or
 /// `false` from `write` signals an access the device rejects (the hart
 /// raises an access fault).
+///
+/// Devices that do DMA (virtio) get guest RAM in `write` and `tick`; every
+/// RAM access they make is range-checked by [`Ram`].
 pub trait MmioDevice: Send {
     /// A short name for logs and errors.
     fn name(&self) -> &str;
     /// Read `size` bytes at `offset`; the value is zero-extended.
     fn read(&mut self, offset: u64, size: u8) -> Option<u64>;
     /// Write the low `size` bytes of `value` at `offset`.
-    fn write(&mut self, offset: u64, size: u8, value: u64) -> bool;
+    fn write(&mut self, offset: u64, size: u8, value: u64, ram: &mut Ram) -> bool;
     /// Called periodically by the machine loop with the current `mtime`
-    /// so devices can update interrupt lines. Default: nothing.
-    fn tick(&mut self, _mtime: u64) {}
+    /// so devices can update interrupt lines or finish work. Default:
+    /// nothing.
+    fn tick(&mut self, _mtime: u64, _ram: &mut Ram) {}
+    /// Make everything the device has accepted durable (disk images are
+    /// synced to the host disk). Called when the machine stops.
+    fn flush(&mut self) {}
     /// The next `mtime` at which this device will raise an interrupt, if
     /// it knows one (lets an idle machine skip ahead). Default: none.
     fn next_deadline(&self) -> Option<u64> {
@@ -139,9 +146,15 @@ impl Bus {
             self.ram.write_sized(off, size, value);
             return true;
         }
-        match self.find(addr, size) {
-            Some((r, off)) => r.dev.write(off, size, value),
-            None => false,
+        let idx = self.regions.partition_point(|r| r.base <= addr);
+        if idx == 0 {
+            return false;
+        }
+        let r = &mut self.regions[idx - 1];
+        let off = addr - r.base;
+        match off.checked_add(size as u64) {
+            Some(end) if end <= r.size => r.dev.write(off, size, value, &mut self.ram),
+            _ => false,
         }
     }
 
@@ -153,10 +166,17 @@ impl Bus {
             .min()
     }
 
+    /// Flush every device (see [`MmioDevice::flush`]).
+    pub fn flush(&mut self) {
+        for r in &mut self.regions {
+            r.dev.flush();
+        }
+    }
+
     /// Let every device observe the current time.
     pub fn tick(&mut self, mtime: u64) {
         for r in &mut self.regions {
-            r.dev.tick(mtime);
+            r.dev.tick(mtime, &mut self.ram);
         }
     }
 }
@@ -175,7 +195,7 @@ mod tests {
         fn read(&mut self, offset: u64, size: u8) -> Option<u64> {
             (size == 8).then(|| self.regs[(offset / 8) as usize])
         }
-        fn write(&mut self, offset: u64, size: u8, value: u64) -> bool {
+        fn write(&mut self, offset: u64, size: u8, value: u64, _ram: &mut Ram) -> bool {
             if size != 8 {
                 return false;
             }

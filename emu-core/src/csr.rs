@@ -123,7 +123,7 @@ pub const PMP_ENTRIES: usize = 16;
 pub const MISA_VALUE: u64 = (2 << 62)
     | (1 << (b'I' - b'A'))
     | (1 << (b'M' - b'A'))
-    | (1 << (b'A' - b'A'))
+    | 1 // 'A'
     | (1 << (b'F' - b'A'))
     | (1 << (b'D' - b'A'))
     | (1 << (b'C' - b'A'))

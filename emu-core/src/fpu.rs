@@ -305,9 +305,7 @@ pub fn execute(op: Op, a: u64, b: u64, c: u64, rm: u8) -> (u64, u8) {
         FmaddS => boxed(sf(|| s(a).fused_mul_add(s(b), s(c), rounding(rm)))),
         FmsubS => boxed(sf(|| s(a).fused_mul_add(s(b), neg_s(c), rounding(rm)))),
         FnmsubS => boxed(sf(|| neg_s(a).fused_mul_add(s(b), s(c), rounding(rm)))),
-        FnmaddS => boxed(sf(|| {
-            neg_s(a).fused_mul_add(s(b), neg_s(c), rounding(rm))
-        })),
+        FnmaddS => boxed(sf(|| neg_s(a).fused_mul_add(s(b), neg_s(c), rounding(rm)))),
 
         // ---- single-precision bit operations ----
         FsgnjS | FsgnjnS | FsgnjxS => {
@@ -367,9 +365,7 @@ pub fn execute(op: Op, a: u64, b: u64, c: u64, rm: u8) -> (u64, u8) {
         FmaddD => raw(sf(|| d(a).fused_mul_add(d(b), d(c), rounding(rm)))),
         FmsubD => raw(sf(|| d(a).fused_mul_add(d(b), neg_d(c), rounding(rm)))),
         FnmsubD => raw(sf(|| neg_d(a).fused_mul_add(d(b), d(c), rounding(rm)))),
-        FnmaddD => raw(sf(|| {
-            neg_d(a).fused_mul_add(d(b), neg_d(c), rounding(rm))
-        })),
+        FnmaddD => raw(sf(|| neg_d(a).fused_mul_add(d(b), neg_d(c), rounding(rm)))),
 
         // ---- double-precision bit operations ----
         FsgnjD | FsgnjnD | FsgnjxD => {

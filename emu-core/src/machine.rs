@@ -22,6 +22,19 @@ const SLICE: u64 = 10_000;
 /// instruction is stuck.
 const TRAP_LOOP_LIMIT: u32 = 1000;
 
+/// Values a device stores in the machine's stop flag
+/// ([`Machine::stop_flag`]).
+pub mod stop {
+    /// The guest asked to power off.
+    pub const POWEROFF: u64 = 1;
+    /// The guest asked to reboot.
+    pub const REBOOT: u64 = 2;
+    /// The guest reported a failure; the code is in bits 16 and up.
+    pub const FAIL: u64 = 3;
+    /// The user asked to quit (console escape, signal).
+    pub const QUIT: u64 = 4;
+}
+
 /// Where `mtime` comes from.
 #[derive(Clone, Copy, Debug)]
 pub enum Clock {
@@ -144,6 +157,11 @@ impl Machine {
                     .store(ns / (1_000_000_000 / TIMEBASE_HZ), Ordering::Relaxed);
             }
         }
+    }
+
+    /// Make device state durable (disk writes synced to the host).
+    pub fn flush_devices(&mut self) {
+        self.bus.flush();
     }
 
     /// The earliest future timer deadline any hart or device knows of.

@@ -297,8 +297,8 @@ impl Hart {
             if acc == Access::Store {
                 new |= PTE_D;
             }
-            if new != pte {
-                if pmp::check(
+            if new != pte
+                && (pmp::check(
                     &self.csr.pmpcfg,
                     &self.csr.pmpaddr,
                     Priv::S,
@@ -306,10 +306,9 @@ impl Hart {
                     8,
                     pmp::W,
                 ) == PmpResult::Deny
-                    || !bus.write(pte_addr, 8, new)
-                {
-                    return Err(acc.access_fault(va));
-                }
+                    || !bus.write(pte_addr, 8, new))
+            {
+                return Err(acc.access_fault(va));
             }
             let page_mask = (1u64 << (12 + 9 * level)) - 1;
             let pa = ((ppn << 12) & !page_mask) | (va & page_mask);
@@ -372,7 +371,7 @@ impl Hart {
         for (i, slot) in pas.iter_mut().enumerate().take(size as usize) {
             let a = va.wrapping_add(i as u64);
             *slot = self.translate(bus, a, 1, Access::Store)?.pa;
-            if !bus.ram.offset_of(*slot, 1).is_some() && !bus.is_mmio(*slot, 1) {
+            if bus.ram.offset_of(*slot, 1).is_none() && !bus.is_mmio(*slot, 1) {
                 return Err(Trap::new(cause::STORE_ACCESS, a));
             }
         }

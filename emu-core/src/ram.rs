@@ -47,7 +47,7 @@ impl std::fmt::Debug for Ram {
 impl Ram {
     /// Map `size` bytes of zeroed RAM at physical address `base`.
     pub fn new(base: u64, size: u64) -> Result<Self, RamError> {
-        if size == 0 || size % 4096 != 0 || size > (1 << 40) {
+        if size == 0 || !size.is_multiple_of(4096) || size > (1 << 40) {
             return Err(RamError::BadSize(size));
         }
         let map =

@@ -1,5 +1,12 @@
-//! Devices of the `virt` board (UART 16550A, ACLINT, PLIC, virtio-mmio,
-//! syscon, RTC) and its device tree. They implement
-//! `emu_core::bus::MmioDevice`.
-
 #![forbid(unsafe_code)]
+//! Devices of the `virt` board (UART 16550A, ACLINT/CLINT, PLIC,
+//! virtio-mmio with virtio-blk, syscon, goldfish RTC), its device tree and
+//! its layout. Every device implements `emu_core::bus::MmioDevice` and is
+//! a plain state machine, unit-tested without a CPU. Devices raise
+//! interrupts only through an [`irq::IrqLine`] into the PLIC; the PLIC and
+//! the CLINT drive the harts' interrupt lines.
+
+pub mod irq;
+pub mod fdt;
+pub mod layout;
+pub mod rom;

@@ -259,6 +259,8 @@ m_back_to_m:
     csrw mepc, t0
     li t0, MSTATUS_MPP
     csrs mstatus, t0
+    li t0, MSTATUS_MPIE                 /* run_in_mode restores MIE */
+    csrc mstatus, t0
 
 m_restore:
     RESTORE_REGS
@@ -322,7 +324,9 @@ s_restore:
 
 /* ------------------------------------------------------------------ */
 
-/* long run_in_mode(long mode, long (*fn)(long), long arg) */
+/* long run_in_mode(long mode, long (*fn)(long), long arg)
+ * Enters fn through mret (so the mode runs with MIE = MPIE, and MPIE = 1
+ * afterwards); returns to the caller with its own mstatus.MIE. */
     .globl run_in_mode
 run_in_mode:
     addi sp, sp, -112
@@ -339,6 +343,9 @@ run_in_mode:
     sd s9, 80(sp)
     sd s10, 88(sp)
     sd s11, 96(sp)
+    csrr t0, mstatus
+    andi t0, t0, MSTATUS_MIE
+    sd t0, 104(sp)
     sd sp, m_resume_sp, t0
     la t0, 1f
     sd t0, m_resume_pc, t1
@@ -351,6 +358,8 @@ run_in_mode:
     la ra, return_to_m
     mret
 1:  ld sp, m_resume_sp
+    ld t0, 104(sp)                      /* the caller's mstatus.MIE */
+    csrs mstatus, t0
     ld ra, 0(sp)
     ld s0, 8(sp)
     ld s1, 16(sp)
@@ -442,6 +451,7 @@ m_resume_pc: .dword 0
 m_resume_sp: .dword 0
 
     .align 4
+    .globl stack_top, m_trap_stack_top, s_trap_stack_top
     .space 16384
 stack_top:
     .space 4096

@@ -208,6 +208,12 @@
 
 #include <stdint.h>
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* the trap handlers of crt.S, for mtvec/stvec */
+extern char trap_vector[], strap_vector[];
+
 #define csr_read(csr)                                                        \
     ({                                                                     \
         unsigned long __v;                                                 \
