@@ -28,6 +28,7 @@ if echo 'czero.eqz a0, a1, a2' |
     march="${march}_zicond"
 fi
 
+# shellcheck disable=SC2054 # the comma in -Wl,... is not a separator
 flags=(
     -march="$march" -mabi=lp64d -mcmodel=medany
     -nostdlib -nostartfiles -static -ffreestanding -fno-builtin
@@ -51,8 +52,11 @@ fi
 built=()
 for src in "${sources[@]}"; do
     name=$(basename "${src%.*}")
-    "$cc" "${flags[@]}" -o "$tmp/$name.elf" \
-        "$common/crt.S" "$common/lib.c" "$src"
+    if ! "$cc" "${flags[@]}" -o "$tmp/$name.elf" \
+        "$common/crt.S" "$common/lib.c" "$src"; then
+        echo "build-tests: error: building $src failed" >&2
+        exit 1
+    fi
     mv -f "$tmp/$name.elf" "$out_dir/$name.elf"
     built+=("$name.elf")
 done

@@ -89,7 +89,8 @@ impl Escape {
 }
 
 /// Help shown on Ctrl-A h.
-pub const HELP: &str = "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n";
+pub const HELP: &str =
+    "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n";
 
 /// Start a thread that reads stdin and feeds the guest through `push`.
 /// Ctrl-A x stores `quit_code` into `stop`.

@@ -2,6 +2,9 @@
 
 #![forbid(unsafe_code)]
 
+mod boot_cmd;
+mod console;
+mod run_cmd;
 mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,12 +32,18 @@ enum Command {
     /// Run bare-metal riscv-tests-style ELF files (HTIF tohost) and report
     /// PASS/FAIL for each.
     Test(test_cmd::TestArgs),
+    /// Boot a kernel on the virt board (UART console on stdio).
+    Run(run_cmd::RunArgs),
+    /// Build the default Debian guest on first use and boot it to a shell.
+    Boot(boot_cmd::BootArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Command::Test(args) => test_cmd::run(args),
+        Command::Run(args) => run_cmd::run(args),
+        Command::Boot(args) => boot_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -62,9 +62,10 @@ pub struct RunArgs {
 
 fn parse_drive(s: &str) -> Result<DriveConfig, String> {
     let mut parts = s.split(',');
-    let path = parts.next().filter(|p| !p.is_empty()).ok_or_else(|| {
-        format!("--drive '{s}': expected FILE or FILE,readonly")
-    })?;
+    let path = parts
+        .next()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| format!("--drive '{s}': expected FILE or FILE,readonly"))?;
     let mut read_only = false;
     for opt in parts {
         match opt {

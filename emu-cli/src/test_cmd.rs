@@ -5,6 +5,8 @@ use clap::Args;
 use emu_core::elf::load_elf;
 use emu_core::htif::Htif;
 use emu_core::machine::{Clock, Machine, StopReason};
+use emu_devices::clint::Clint;
+use emu_devices::layout::{CLINT_BASE, CLINT_SIZE};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -81,6 +83,13 @@ fn run_one(path: &Path, args: &TestArgs) -> Result<Outcome, String> {
     htif.echo = args.console;
     m.htif = Some(htif);
     m.harts[0].pc = elf.entry;
+    // A CLINT, as on the spike and virt boards, for timer and software
+    // interrupt tests.
+    let lines = m.harts.iter().map(|h| h.irq_lines.clone()).collect();
+    let clint = Clint::new(lines, m.mtime.clone());
+    m.bus
+        .add(CLINT_BASE, CLINT_SIZE, Box::new(clint))
+        .map_err(|e| e.to_string())?;
     Ok(match m.run(args.max_insns) {
         StopReason::HtifExit(0) => Outcome::Pass,
         StopReason::HtifExit(n) => Outcome::Fail(format!("test {n} failed")),

@@ -219,7 +219,7 @@ mod tests {
         let mut ram = Ram::new(0x8000_0000, 8192).unwrap();
         ram.write_sized(8, 8, 0x1122_3344_5566_7788);
         assert_eq!(ram.read_sized(8, 8), 0x1122_3344_5566_7788);
-        assert_eq!(ram.read_sized(9, 2), 0x5566);
+        assert_eq!(ram.read_sized(9, 2), 0x6677);
         assert_eq!(ram.offset_of(0x8000_0000 + 8190, 2), Some(8190));
         assert_eq!(ram.offset_of(0x8000_0000 + 8190, 4), None);
         assert_eq!(ram.offset_of(0x7fff_ffff, 1), None);

@@ -2,7 +2,7 @@
 //! board: an ACLINT MSWI device at offset 0 followed by an ACLINT MTIMER
 //! at offset 0x4000, described to software as one `sifive,clint0`.
 //!
-//! Spec: SiFive FU540-C000 manual §9 "Core Local Interruptor", RISC-V
+//! Spec: SiFive FU540-C000 manual, chapter "Core Local Interruptor (CLINT)", RISC-V
 //! ACLINT spec (MSWI §3, MTIMER §2); behavioural reference QEMU's
 //! `hw/intc/riscv_aclint.c`.
 //!
@@ -130,9 +130,9 @@ impl Clint {
     /// Whether an access of `size` at `offset` is valid (see module docs).
     fn valid(offset: u64, size: u8) -> bool {
         if offset < MTIMER_BASE {
-            size == 4 && offset % 4 == 0
+            size == 4 && offset.is_multiple_of(4)
         } else {
-            offset < SIZE && matches!(size, 4 | 8) && offset % u64::from(size) == 0
+            offset < SIZE && matches!(size, 4 | 8) && offset.is_multiple_of(u64::from(size))
         }
     }
 
@@ -414,9 +414,7 @@ mod tests {
     #[test]
     fn hostile_accesses_never_panic() {
         let mut r = rig(2);
-        let mut offs: Vec<u64> = (0..0x40).chain(0x3fc0..0x4100).collect();
-        offs.extend((0xbf00..SIZE + 8).chain([u64::MAX - 7, u64::MAX]));
-        for off in offs {
+        for off in (0..SIZE + 16).chain([u64::MAX - 7, u64::MAX]) {
             for size in [1u8, 2, 4, 8, 0, 3] {
                 let _ = r.clint.read(off, size);
                 for v in [0, 1, u64::MAX, 0x8000_0000_0000_0001] {

@@ -128,7 +128,11 @@ pub fn build(cfg: &FdtConfig) -> Result<Vec<u8>, FdtError> {
     f.property_array_u64("reg", &reg(SYSCON_BASE, SYSCON_SIZE))?;
     f.property_string_list(
         "compatible",
-        vec!["sifive,test1".into(), "sifive,test0".into(), "syscon".into()],
+        vec![
+            "sifive,test1".into(),
+            "sifive,test0".into(),
+            "syscon".into(),
+        ],
     )?;
     f.end_node(test)?;
 
@@ -220,7 +224,11 @@ mod tests {
             .output()
             .expect("dtc (package device-tree-compiler) must be installed");
         std::fs::remove_file(&path).ok();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let dts = String::from_utf8(out.stdout).unwrap();
         for needle in [
             "memory@80000000",

@@ -6,7 +6,14 @@
 //! interrupts only through an [`irq::IrqLine`] into the PLIC; the PLIC and
 //! the CLINT drive the harts' interrupt lines.
 
-pub mod irq;
+pub mod board;
+pub mod clint;
 pub mod fdt;
+pub mod irq;
 pub mod layout;
+pub mod plic;
 pub mod rom;
+pub mod rtc;
+pub mod syscon;
+pub mod uart;
+pub mod virtio;

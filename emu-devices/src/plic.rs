@@ -3,8 +3,8 @@
 //! per hart (context `2h` = hart `h` M-mode → MEIP, `2h + 1` = S-mode →
 //! SEIP).
 //!
-//! Spec: RISC-V PLIC specification v1.0.0 ("PLIC spec"), memory map in
-//! §3; behavioural reference QEMU's `hw/intc/sifive_plic.c`.
+//! Spec: RISC-V PLIC specification v1.0.0 ("PLIC spec"), cited by section
+//! title; behavioural reference QEMU's `hw/intc/sifive_plic.c`.
 //!
 //! Level-triggered gateways, as Linux expects:
 //! - a source is pending while its line is high and it is not claimed
@@ -21,7 +21,7 @@
 //!
 //! Devices drive lines through [`IrqSink`] on the shared [`Plic`]; the bus
 //! maps a [`PlicMmio`] over the same state. Only aligned 32-bit accesses
-//! are accepted (PLIC spec §3: "32-bit registers"); anything else is an
+//! are accepted (PLIC spec "Memory Map": 32-bit registers); anything else is an
 //! access fault. Offsets that name nothing read as zero and ignore writes.
 
 use crate::irq::IrqSink;
@@ -44,15 +44,15 @@ pub const MAX_PRIORITY: u32 = 7;
 /// 32-bit words in a pending or enable bitmap.
 const WORDS: usize = NUM_SOURCES.div_ceil(32);
 
-/// Source priority registers, one word per source (PLIC spec §3, 0x000000).
+/// Source priority registers, one word per source (PLIC spec "Memory Map", 0x000000).
 pub const PRIORITY_BASE: u64 = 0x00_0000;
-/// Pending bits, one bit per source (PLIC spec §3, 0x001000).
+/// Pending bits, one bit per source (PLIC spec "Memory Map", 0x001000).
 pub const PENDING_BASE: u64 = 0x00_1000;
-/// Enable bits of context 0 (PLIC spec §3, 0x002000).
+/// Enable bits of context 0 (PLIC spec "Memory Map", 0x002000).
 pub const ENABLE_BASE: u64 = 0x00_2000;
 /// Distance between the enable bitmaps of two contexts.
 pub const ENABLE_STRIDE: u64 = 0x80;
-/// Priority threshold of context 0 (PLIC spec §3, 0x200000).
+/// Priority threshold of context 0 (PLIC spec "Memory Map", 0x200000).
 pub const CONTEXT_BASE: u64 = 0x20_0000;
 /// Distance between two contexts' threshold/claim blocks.
 pub const CONTEXT_STRIDE: u64 = 0x1000;
@@ -63,7 +63,7 @@ pub const CONTEXT_CLAIM: u64 = 0x4;
 /// Most harts the region can serve (two contexts each).
 pub const MAX_HARTS: usize = ((SIZE - CONTEXT_BASE) / CONTEXT_STRIDE / 2) as usize;
 
-/// Priority register bits that are implemented (PLIC spec §4: WARL).
+/// Priority register bits that are implemented (PLIC spec "Interrupt Priorities": WARL).
 pub const PRIORITY_MASK: u32 = MAX_PRIORITY;
 
 #[derive(Debug)]
@@ -90,8 +90,8 @@ impl State {
         };
         let mut best = 0;
         let mut best_prio = thr;
-        for w in 0..WORDS {
-            let mut bits = self.pending[w] & !self.claimed[w] & en[w];
+        for (w, &en_w) in en.iter().enumerate() {
+            let mut bits = self.pending[w] & !self.claimed[w] & en_w;
             while bits != 0 {
                 let src = w * 32 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
@@ -213,7 +213,7 @@ impl Plic {
                 match reg {
                     CONTEXT_THRESHOLD => return s.threshold[ctx],
                     CONTEXT_CLAIM => {
-                        // PLIC spec §7 "Interrupt Claim Process".
+                        // PLIC spec "Interrupt Claim Process".
                         let src = s.best(ctx);
                         if src != 0 {
                             let (w, b) = bit(src);
@@ -237,19 +237,19 @@ impl Plic {
         let contexts = s.threshold.len();
         if offset < PENDING_BASE {
             let src = ((offset - PRIORITY_BASE) / 4) as usize;
-            // Source 0 does not exist (PLIC spec §4); its priority is 0.
+            // Source 0 does not exist (PLIC spec "Interrupt Priorities"); priority 0.
             if src != 0 && src < NUM_SOURCES {
                 s.priority[src] = value & PRIORITY_MASK;
                 self.update(s);
                 return;
             }
         } else if offset < ENABLE_BASE {
-            // Pending bits are read-only here (PLIC spec §5).
+            // Pending bits are read-only here (PLIC spec "Interrupt Pending Bits").
         } else if offset < CONTEXT_BASE {
             let ctx = ((offset - ENABLE_BASE) / ENABLE_STRIDE) as usize;
             let w = ((offset - ENABLE_BASE) % ENABLE_STRIDE / 4) as usize;
             if ctx < contexts && w < WORDS {
-                // Bit 0 of word 0 (source 0) is hardwired to zero (§6).
+                // Bit 0 of word 0 (source 0) is hardwired to zero (PLIC spec "Interrupt Enables").
                 let mask = if w == 0 { !1 } else { !0 };
                 s.enable[ctx][w] = value & mask;
                 self.update(s);
@@ -269,7 +269,7 @@ impl Plic {
                         return;
                     }
                     CONTEXT_CLAIM => {
-                        // PLIC spec §8 "Interrupt Completion".
+                        // PLIC spec "Interrupt Completion".
                         let src = value as usize;
                         if src != 0 && src < NUM_SOURCES {
                             let (w, b) = bit(src);
@@ -326,7 +326,7 @@ impl MmioDevice for PlicMmio {
     }
 
     fn read(&mut self, offset: u64, size: u8) -> Option<u64> {
-        if size != 4 || offset % 4 != 0 || offset >= SIZE {
+        if size != 4 || !offset.is_multiple_of(4) || offset >= SIZE {
             self.0.lock().guest_errors += 1;
             return None;
         }
@@ -334,7 +334,7 @@ impl MmioDevice for PlicMmio {
     }
 
     fn write(&mut self, offset: u64, size: u8, value: u64, _ram: &mut Ram) -> bool {
-        if size != 4 || offset % 4 != 0 || offset >= SIZE {
+        if size != 4 || !offset.is_multiple_of(4) || offset >= SIZE {
             self.0.lock().guest_errors += 1;
             return false;
         }
@@ -473,7 +473,10 @@ mod tests {
         assert_eq!(r.r(claim(1)), 3);
         r.set(3, false);
         r.set(3, true);
-        assert!(!r.plic.is_pending(3), "claimed sources do not become pending");
+        assert!(
+            !r.plic.is_pending(3),
+            "claimed sources do not become pending"
+        );
         assert_eq!(r.line(0), 0);
         r.w(claim(1), 3);
         assert!(r.plic.is_pending(3));
@@ -616,17 +619,19 @@ mod tests {
         for src in 1..NUM_SOURCES as u32 {
             r.set(src, src % 3 != 0);
         }
-        let mut offs: Vec<u64> = (0..0x200).collect();
-        offs.extend(0xff0..0x1100);
-        offs.extend((ENABLE_BASE - 8..ENABLE_BASE + 0x300).step_by(1));
-        offs.extend((CONTEXT_BASE - 8)..(CONTEXT_BASE + 0x10));
-        for ctx in 0..8u64 {
-            let b = CONTEXT_BASE + ctx * CONTEXT_STRIDE;
-            offs.extend([b, b + 4, b + 8, b + 0xffc]);
-        }
-        offs.extend([SIZE - 4, SIZE, u64::MAX - 3, u64::MAX]);
+        // Every offset of the region (and a little past it), every size.
+        let offs = (0..SIZE + 16).chain([u64::MAX - 3, u64::MAX]);
         for off in offs {
-            for size in [1u8, 2, 4, 8, 0, 3] {
+            let v = off
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(off as u32 % 64);
+            for size in [1u8, 2, 4, 8] {
+                let _ = r.mmio.read(off, size);
+                let _ = r.mmio.write(off, size, v, &mut r.ram);
+            }
+        }
+        for off in [0, 4, 0x1000, 0x2000, CONTEXT_BASE, CONTEXT_BASE + 4] {
+            for size in [0u8, 3, 16, 255] {
                 let _ = r.mmio.read(off, size);
                 for v in [0, 1, 7, 95, 96, u64::MAX] {
                     let _ = r.mmio.write(off, size, v, &mut r.ram);

@@ -61,7 +61,7 @@ impl Syscon {
     }
 
     fn valid(offset: u64, size: u8) -> bool {
-        matches!(size, 2 | 4) && offset % u64::from(size) == 0 && offset < SIZE
+        matches!(size, 2 | 4) && offset.is_multiple_of(u64::from(size)) && offset < SIZE
     }
 }
 

@@ -10,7 +10,7 @@
 //! - Input never overruns: bytes wait in the [`UartInput`] queue until the
 //!   receiver has room (1 byte without FIFOs, 16 with), so nothing typed or
 //!   pasted is lost. Only loopback mode can overrun (LSR.OE).
-//! - The receive FIFO trigger level (FCR[7:6]) and the character-timeout
+//! - The receive FIFO trigger level (FCR bits 7:6) and the character-timeout
 //!   interrupt are modelled; the timeout is four character times at the
 //!   programmed divisor and line format, measured in `mtime` ticks.
 //! - Modem status lines are constant (DCD, DSR, CTS asserted) except in
@@ -36,10 +36,10 @@ pub const COMPATIBLE: &[&str] = &["ns16550a"];
 pub const SIZE: u64 = 0x100;
 /// Device-tree `clock-frequency` of the UART input clock (QEMU `virt`).
 pub const CLOCK_FREQUENCY: u32 = 3_686_400;
-/// Depth of the receive and transmit FIFOs (16550 §1: "16-byte FIFOs").
+/// Depth of the receive and transmit FIFOs (16550 data sheet: 16-byte FIFOs).
 pub const FIFO_DEPTH: usize = 16;
 
-// Register offsets (16550 Table 2, "Register summary"). DLAB = LCR bit 7.
+// Register offsets (16550 data sheet, register summary table). DLAB = LCR bit 7.
 /// Receiver Buffer Register (read, DLAB=0).
 pub const RBR: u64 = 0;
 /// Transmitter Holding Register (write, DLAB=0).
@@ -65,7 +65,7 @@ pub const MSR: u64 = 6;
 /// Scratch Register.
 pub const SCR: u64 = 7;
 
-/// IER bits (16550 §8.6 "Interrupt Enable Register").
+/// IER bits (16550 data sheet, "Interrupt Enable Register").
 pub mod ier {
     /// Bit 0: enable Received Data Available (and character timeout) interrupt.
     pub const ERBFI: u8 = 1 << 0;
@@ -79,7 +79,7 @@ pub mod ier {
     pub const MASK: u8 = 0x0f;
 }
 
-/// IIR values (16550 Table 4, "Interrupt Control Functions").
+/// IIR values (16550 data sheet, "Interrupt Control Functions" table).
 pub mod iir {
     /// Bit 0: 1 = no interrupt pending.
     pub const NO_INT: u8 = 0x01;
@@ -99,7 +99,7 @@ pub mod iir {
     pub const ID_MASK: u8 = 0x0f;
 }
 
-/// FCR bits (16550 §8.3 "FIFO Control Register").
+/// FCR bits (16550 data sheet, "FIFO Control Register").
 pub mod fcr {
     /// Bit 0: enable the transmit and receive FIFOs.
     pub const FIFO_ENABLE: u8 = 1 << 0;
@@ -115,7 +115,7 @@ pub mod fcr {
     pub const STORED: u8 = FIFO_ENABLE | DMA_MODE | TRIGGER_MASK;
 }
 
-/// LCR bits (16550 §8.4 "Line Control Register").
+/// LCR bits (16550 data sheet, "Line Control Register").
 pub mod lcr {
     /// Bits 1:0: word length select (5 + value bits).
     pub const WLS_MASK: u8 = 0x03;
@@ -127,7 +127,7 @@ pub mod lcr {
     pub const DLAB: u8 = 1 << 7;
 }
 
-/// MCR bits (16550 §8.7 "Modem Control Register").
+/// MCR bits (16550 data sheet, "Modem Control Register").
 pub mod mcr {
     /// Bit 0: data terminal ready.
     pub const DTR: u8 = 1 << 0;
@@ -143,7 +143,7 @@ pub mod mcr {
     pub const MASK: u8 = 0x1f;
 }
 
-/// LSR bits (16550 §8.5 "Line Status Register").
+/// LSR bits (16550 data sheet, "Line Status Register").
 pub mod lsr {
     /// Bit 0: data ready (a byte is in RBR or the receive FIFO).
     pub const DR: u8 = 1 << 0;
@@ -165,7 +165,7 @@ pub mod lsr {
     pub const INT_ANY: u8 = OE | PE | FE | BI;
 }
 
-/// MSR bits (16550 §8.8 "Modem Status Register").
+/// MSR bits (16550 data sheet, "Modem Status Register").
 pub mod msr {
     /// Bit 0: delta clear to send.
     pub const DCTS: u8 = 1 << 0;
@@ -252,7 +252,7 @@ pub struct Uart16550 {
     msr: u8,
     scr: u8,
     divisor: u16,
-    /// The THRE interrupt condition (16550 Table 4: set when THR empties,
+    /// The THRE interrupt condition (16550 data sheet: set when THR empties,
     /// reset by reading IIR when it is the source, or by writing THR).
     thr_ipending: bool,
     /// The character-timeout interrupt condition.
@@ -341,7 +341,7 @@ impl Uart16550 {
         }
     }
 
-    /// Receive FIFO trigger level in bytes (16550 Table 5, FCR[7:6]).
+    /// Receive FIFO trigger level in bytes (16550 data sheet, FCR bits 7:6).
     fn trigger_level(&self) -> usize {
         match self.fcr >> 6 {
             0 => 1,
@@ -352,7 +352,8 @@ impl Uart16550 {
     }
 
     /// Four character times at the current divisor and line format, in
-    /// `mtime` ticks (16550 §8.10, "character timeout indication").
+    /// `mtime` ticks (16550 data sheet, "FIFO Interrupt Mode Operation":
+    /// character timeout indication).
     fn char_timeout_ticks(&self) -> u64 {
         let divisor = u64::from(self.divisor.max(1));
         let data = 5 + u64::from(self.lcr & lcr::WLS_MASK);
@@ -388,7 +389,7 @@ impl Uart16550 {
     /// A byte arriving at the receiver (loopback path).
     fn receive(&mut self, b: u8) {
         if self.rx.len() >= self.rx_capacity() {
-            // 16550 §8.5: overrun; the FIFO keeps its contents, the
+            // 16550 LSR.OE: overrun; the FIFO keeps its contents, the
             // character in the shift register is lost.
             self.lsr |= lsr::OE;
             if !self.fifo_enabled() {
@@ -403,7 +404,7 @@ impl Uart16550 {
         self.arm_timeout();
     }
 
-    /// The current interrupt identification (16550 Table 4 priorities).
+    /// The current interrupt identification, in the data sheet's priority order.
     fn interrupt_id(&self) -> u8 {
         if self.ier & ier::ELSI != 0 && self.lsr & lsr::INT_ANY != 0 {
             iir::RLS
@@ -491,7 +492,7 @@ impl Uart16550 {
             }
             MSR => {
                 if self.loopback() {
-                    // 16550 §8.7: in loopback the modem outputs drive the
+                    // 16550 MCR bit 4: in loopback the modem outputs drive the
                     // inputs: RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD.
                     let m = self.mcr;
                     let mut v = 0;
@@ -800,7 +801,10 @@ mod tests {
         assert_eq!(r.uart.char_timeout_ticks(), 3_472);
         r.w(LCR, lcr::DLAB);
         r.w(DLL, 0);
-        assert!(r.uart.char_timeout_ticks() >= 1, "divisor 0 does not divide by zero");
+        assert!(
+            r.uart.char_timeout_ticks() >= 1,
+            "divisor 0 does not divide by zero"
+        );
     }
 
     #[test]
@@ -842,6 +846,22 @@ mod tests {
         // Re-writing IER without changing ETBEI keeps the state.
         assert_eq!(r.r(IIR), iir::THRE);
         r.w(IER, ier::ETBEI);
+        assert!(!r.irq());
+    }
+
+    #[test]
+    fn linux_thre_reassert_test_passes() {
+        // serial8250_do_startup: a real 16550 re-asserts THRE when IER.THRI
+        // is toggled; otherwise Linux marks the port UART_BUG_THRE.
+        let mut r = rig();
+        r.w(IER, ier::ETBEI);
+        let iir1 = r.r(IIR);
+        r.w(IER, 0);
+        r.w(IER, ier::ETBEI);
+        let iir2 = r.r(IIR);
+        r.w(IER, 0);
+        assert_eq!(iir1 & iir::NO_INT, 0);
+        assert_eq!(iir2 & iir::NO_INT, 0);
         assert!(!r.irq());
     }
 

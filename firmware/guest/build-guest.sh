@@ -386,11 +386,11 @@ module_load_order() {
     local mdir=$1
     shift
     declare -A path_of=() deps_of=() seen=()
-    local line p d name
+    local line p name
     # modules.dep: "kernel/a/b.ko.xz: kernel/c.ko.xz kernel/d.ko.xz"
     while IFS= read -r line; do
         p=${line%%:*}
-        name=$(basename "$p")
+        name=${p##*/}
         name=${name%%.ko*}
         name=${name//-/_}
         path_of[$name]=$p
@@ -424,7 +424,7 @@ module_load_order() {
         local p=$1 n dep pre q
         [[ -z ${seen[$p]:-} ]] || return 0
         seen[$p]=1
-        n=$(basename "$p")
+        n=${p##*/}
         n=${n%%.ko*}
         n=${n//-/_}
         for pre in ${pre_of[$n]:-}; do

@@ -220,7 +220,8 @@ impl VirtioMmio {
 
     /// May the device consume buffers now?
     fn live(&self) -> bool {
-        self.status & (STATUS_DRIVER_OK | STATUS_FEATURES_OK) == (STATUS_DRIVER_OK | STATUS_FEATURES_OK)
+        self.status & (STATUS_DRIVER_OK | STATUS_FEATURES_OK)
+            == (STATUS_DRIVER_OK | STATUS_FEATURES_OK)
             && self.status & (STATUS_DEVICE_NEEDS_RESET | STATUS_FAILED) == 0
     }
 
@@ -311,11 +312,16 @@ impl VirtioMmio {
             REG_DRIVER_FEATURES_SEL => self.driver_features_sel = value,
             REG_DRIVER_FEATURES => {
                 if self.status & STATUS_FEATURES_OK != 0 {
-                    tracing::warn!("{}: DriverFeatures written after FEATURES_OK, ignored", self.name);
+                    tracing::warn!(
+                        "{}: DriverFeatures written after FEATURES_OK, ignored",
+                        self.name
+                    );
                     return;
                 }
                 match self.driver_features_sel {
-                    0 => self.driver_features = (self.driver_features & !0xffff_ffff) | value as u64,
+                    0 => {
+                        self.driver_features = (self.driver_features & !0xffff_ffff) | value as u64
+                    }
                     1 => {
                         self.driver_features =
                             (self.driver_features & 0xffff_ffff) | ((value as u64) << 32)
@@ -372,7 +378,10 @@ impl VirtioMmio {
     fn write_queue_reg(&mut self, offset: u64, value: u32) {
         let sel = self.queue_sel;
         let Some(q) = self.queues.get_mut(sel as usize) else {
-            tracing::warn!("{}: register {offset:#x} written for missing queue {sel}", self.name);
+            tracing::warn!(
+                "{}: register {offset:#x} written for missing queue {sel}",
+                self.name
+            );
             return;
         };
         if q.ready() {
@@ -416,8 +425,11 @@ impl MmioDevice for VirtioMmio {
                 .config_read(offset - REG_CONFIG, &mut buf[..size as usize]);
             return Some(u64::from_le_bytes(buf));
         }
-        if size != 4 || offset % 4 != 0 {
-            tracing::warn!("{}: {size}-byte read of register {offset:#x} rejected", self.name);
+        if size != 4 || !offset.is_multiple_of(4) {
+            tracing::warn!(
+                "{}: {size}-byte read of register {offset:#x} rejected",
+                self.name
+            );
             return None;
         }
         Some(self.read_reg(offset) as u64)
@@ -433,8 +445,11 @@ impl MmioDevice for VirtioMmio {
                 .config_write(offset - REG_CONFIG, &bytes[..size as usize]);
             return true;
         }
-        if size != 4 || offset % 4 != 0 {
-            tracing::warn!("{}: {size}-byte write of register {offset:#x} rejected", self.name);
+        if size != 4 || !offset.is_multiple_of(4) {
+            tracing::warn!(
+                "{}: {size}-byte write of register {offset:#x} rejected",
+                self.name
+            );
             return false;
         }
         self.write_reg(offset, value as u32, ram);
@@ -457,7 +472,7 @@ impl MmioDevice for EmptySlot {
         if offset >= REG_CONFIG {
             return config_size_ok(size).then_some(0);
         }
-        if size != 4 || offset % 4 != 0 {
+        if size != 4 || !offset.is_multiple_of(4) {
             return None;
         }
         Some(match offset {
@@ -472,7 +487,7 @@ impl MmioDevice for EmptySlot {
         if offset >= REG_CONFIG {
             return config_size_ok(size);
         }
-        size == 4 && offset % 4 == 0
+        size == 4 && offset.is_multiple_of(4)
     }
 }
 
@@ -480,12 +495,20 @@ impl MmioDevice for EmptySlot {
 mod tests {
     use super::*;
     use crate::irq::TestSink;
-    use crate::virtio::testutil::{FakeDriver, NullDevice, RAM_BASE};
-    use crate::virtio::{STATUS_ACKNOWLEDGE, STATUS_DRIVER, VIRTIO_ID_BLOCK, VIRTIO_RING_F_EVENT_IDX};
-    use std::sync::Arc;
+    use crate::virtio::testutil::{FakeDriver, NullDevice, NullState, RAM_BASE};
+    use crate::virtio::{
+        STATUS_ACKNOWLEDGE, STATUS_DRIVER, VIRTIO_ID_BLOCK, VIRTIO_RING_F_EVENT_IDX,
+    };
+    use std::sync::{Arc, Mutex};
 
     fn null_driver() -> FakeDriver {
-        FakeDriver::new(Box::new(NullDevice::default()))
+        null_driver_with_state().0
+    }
+
+    fn null_driver_with_state() -> (FakeDriver, Arc<Mutex<NullState>>) {
+        let dev = NullDevice::default();
+        let state = dev.state.clone();
+        (FakeDriver::new(Box::new(dev)), state)
     }
 
     #[test]
@@ -521,7 +544,7 @@ mod tests {
 
     #[test]
     fn feature_negotiation() {
-        let mut d = null_driver();
+        let (mut d, state) = null_driver_with_state();
         // a driver without VERSION_1 is refused
         assert!(!d.negotiate(0x1));
         assert_eq!(d.r(REG_STATUS) & STATUS_FEATURES_OK, 0);
@@ -535,11 +558,14 @@ mod tests {
         d.w(REG_DRIVER_FEATURES, 1);
         d.w(REG_DRIVER_FEATURES_SEL, 2);
         d.w(REG_DRIVER_FEATURES, 1);
-        d.w(REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+        d.w(
+            REG_STATUS,
+            STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK,
+        );
         assert_eq!(d.r(REG_STATUS) & STATUS_FEATURES_OK, 0);
         // a subset including VERSION_1 is accepted and handed to the device
         assert!(d.negotiate(VIRTIO_F_VERSION_1 | 0x4));
-        assert_eq!(d.device::<NullDevice>().acked, Some(VIRTIO_F_VERSION_1 | 0x4));
+        assert_eq!(state.lock().unwrap().acked, Some(VIRTIO_F_VERSION_1 | 0x4));
         // DriverFeatures after FEATURES_OK is ignored
         d.w(REG_DRIVER_FEATURES_SEL, 0);
         d.w(REG_DRIVER_FEATURES, 0xffff_ffff);
@@ -547,7 +573,7 @@ mod tests {
         // reset clears everything
         d.w(REG_STATUS, 0);
         assert_eq!(d.r(REG_STATUS), 0);
-        assert_eq!(d.device::<NullDevice>().resets, 1 + 5);
+        assert_eq!(state.lock().unwrap().resets, 6);
     }
 
     #[test]
@@ -599,7 +625,8 @@ mod tests {
         assert!(d.irq_level());
         assert_eq!(d.mmio.malformed_count(), 1);
         // a status write keeps NEEDS_RESET
-        d.w(REG_STATUS, d.r(REG_STATUS) | STATUS_DRIVER_OK);
+        let s = d.r(REG_STATUS);
+        d.w(REG_STATUS, s | STATUS_DRIVER_OK);
         assert!(d.r(REG_STATUS) & STATUS_DEVICE_NEEDS_RESET != 0);
         // reset and a valid set-up works
         assert!(d.negotiate(VIRTIO_F_VERSION_1));

@@ -63,7 +63,9 @@ pub enum QueueError {
         align: u64,
     },
     /// The available index ran more than a queue size ahead.
-    #[error("available index {avail_idx} is {pending} entries ahead of the device (queue size {size})")]
+    #[error(
+        "available index {avail_idx} is {pending} entries ahead of the device (queue size {size})"
+    )]
     AvailIdxJump {
         /// the driver's available index
         avail_idx: u16,
@@ -178,7 +180,12 @@ impl DescChain {
 
     /// The pieces of the `writable` (or readable) stream covering
     /// `pos..pos+len`, as (guest address, length, offset into the range).
-    fn pieces(&self, writable: bool, pos: u64, len: u64) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+    fn pieces(
+        &self,
+        writable: bool,
+        pos: u64,
+        len: u64,
+    ) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
         let end = pos.saturating_add(len);
         let mut start = 0u64;
         self.buffers
@@ -242,7 +249,8 @@ pub struct Queue {
 }
 
 fn read_u16(ram: &Ram, addr: u64) -> Option<u16> {
-    ram.offset_of(addr, 2).map(|off| ram.read_sized(off, 2) as u16)
+    ram.offset_of(addr, 2)
+        .map(|off| ram.read_sized(off, 2) as u16)
 }
 
 impl Queue {
@@ -307,9 +315,12 @@ impl Queue {
         self.malformed += 1;
     }
 
-    /// Set QueueNum (the transport ignores it while the queue is ready).
+    /// Set QueueNum. Ignored while the queue is ready (4.2.2); checked
+    /// by [`Queue::activate`].
     pub fn set_size(&mut self, size: u16) {
-        self.size = size;
+        if !self.ready {
+            self.size = size;
+        }
     }
 
     /// The descriptor table address (QueueDesc).
@@ -327,19 +338,25 @@ impl Queue {
         self.used_addr
     }
 
-    /// Set the descriptor table address.
+    /// Set the descriptor table address (ignored while ready).
     pub fn set_desc_addr(&mut self, addr: u64) {
-        self.desc_addr = addr;
+        if !self.ready {
+            self.desc_addr = addr;
+        }
     }
 
-    /// Set the driver area (available ring) address.
+    /// Set the driver area (available ring) address (ignored while ready).
     pub fn set_avail_addr(&mut self, addr: u64) {
-        self.avail_addr = addr;
+        if !self.ready {
+            self.avail_addr = addr;
+        }
     }
 
-    /// Set the device area (used ring) address.
+    /// Set the device area (used ring) address (ignored while ready).
     pub fn set_used_addr(&mut self, addr: u64) {
-        self.used_addr = addr;
+        if !self.ready {
+            self.used_addr = addr;
+        }
     }
 
     /// QueueReady = 1: validate the size and the ring addresses against
@@ -380,7 +397,7 @@ impl Queue {
             ("used ring", self.used_addr, 4, 6 + 8 * n),
         ];
         for (what, addr, align, len) in parts {
-            if addr % align != 0 {
+            if !addr.is_multiple_of(align) {
                 return Err(QueueError::Misaligned { what, addr, align });
             }
             if ram.offset_of(addr, len).is_none() {
@@ -522,7 +539,9 @@ impl Queue {
         elem[..4].copy_from_slice(&(head as u32).to_le_bytes());
         elem[4..].copy_from_slice(&len.to_le_bytes());
         let idx_addr = self.used_addr + 2;
-        let (Some(elem_off), Some(idx_off)) = (ram.offset_of(elem_addr, 8), ram.offset_of(idx_addr, 2)) else {
+        let (Some(elem_off), Some(idx_off)) =
+            (ram.offset_of(elem_addr, 8), ram.offset_of(idx_addr, 2))
+        else {
             return Err(self.fail(QueueError::RingOutsideRam {
                 what: "used ring",
                 addr: self.used_addr,
@@ -589,7 +608,10 @@ mod tests {
 
     fn used(ram: &Ram, i: u16) -> (u32, u32) {
         let off = USED - BASE + 4 + 8 * i as u64;
-        (ram.read_sized(off, 4) as u32, ram.read_sized(off + 4, 4) as u32)
+        (
+            ram.read_sized(off, 4) as u32,
+            ram.read_sized(off + 4, 4) as u32,
+        )
     }
 
     #[test]
@@ -604,7 +626,14 @@ mod tests {
         let (mut ram, mut q) = setup(8);
         put_desc(&mut ram, 0, DATA, 3, VIRTQ_DESC_F_NEXT, 5);
         put_desc(&mut ram, 5, DATA + 0x100, 2, VIRTQ_DESC_F_NEXT, 2);
-        put_desc(&mut ram, 2, DATA + 0x200, 4, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 7);
+        put_desc(
+            &mut ram,
+            2,
+            DATA + 0x200,
+            4,
+            VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT,
+            7,
+        );
         put_desc(&mut ram, 7, DATA + 0x300, 4, VIRTQ_DESC_F_WRITE, 0);
         ram.write_bytes(DATA - BASE, &[1, 2, 3]);
         ram.write_bytes(DATA - BASE + 0x100, &[4, 5]);
@@ -654,12 +683,18 @@ mod tests {
         // next index out of range
         put_desc(&mut ram, 0, DATA, 4, VIRTQ_DESC_F_NEXT, 8);
         push(&mut ram, 0);
-        assert_eq!(q.walk(&ram, 0), Err(ChainError::IndexOutOfRange { index: 8, size: 8 }));
+        assert_eq!(
+            q.walk(&ram, 0),
+            Err(ChainError::IndexOutOfRange { index: 8, size: 8 })
+        );
         expect_malformed(&mut ram, &mut q);
         // buffer outside RAM
         put_desc(&mut ram, 0, 0x1000, 4, 0, 0);
         push(&mut ram, 0);
-        assert!(matches!(q.walk(&ram, 0), Err(ChainError::BufferOutsideRam { .. })));
+        assert!(matches!(
+            q.walk(&ram, 0),
+            Err(ChainError::BufferOutsideRam { .. })
+        ));
         expect_malformed(&mut ram, &mut q);
         // buffer straddling the end of RAM
         put_desc(&mut ram, 0, BASE + 0xfffe, 4, 0, 0);
@@ -672,10 +707,20 @@ mod tests {
         assert_eq!(q.walk(&ram, 0), Err(ChainError::LengthOverflow));
         expect_malformed(&mut ram, &mut q);
         // readable after writable
-        put_desc(&mut ram, 0, DATA, 4, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+        put_desc(
+            &mut ram,
+            0,
+            DATA,
+            4,
+            VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT,
+            1,
+        );
         put_desc(&mut ram, 1, DATA, 4, 0, 0);
         push(&mut ram, 0);
-        assert_eq!(q.walk(&ram, 0), Err(ChainError::ReadableAfterWritable { index: 1 }));
+        assert_eq!(
+            q.walk(&ram, 0),
+            Err(ChainError::ReadableAfterWritable { index: 1 })
+        );
         expect_malformed(&mut ram, &mut q);
         // indirect
         put_desc(&mut ram, 0, DATA, 16, VIRTQ_DESC_F_INDIRECT, 0);
@@ -707,7 +752,10 @@ mod tests {
         q.set_used_addr(USED);
         q.activate(&ram).unwrap();
         ram.write_sized(AVAIL - BASE + 2, 2, 100);
-        assert!(matches!(q.pop(&mut ram), Err(QueueError::AvailIdxJump { .. })));
+        assert!(matches!(
+            q.pop(&mut ram),
+            Err(QueueError::AvailIdxJump { .. })
+        ));
         assert!(q.broken());
         assert_eq!(q.malformed_count(), 2);
     }
@@ -726,9 +774,15 @@ mod tests {
         }
         q.set_size(256);
         q.set_used_addr(BASE + 0x10000 - 8);
-        assert!(matches!(q.activate(&ram), Err(QueueError::RingOutsideRam { .. })));
+        assert!(matches!(
+            q.activate(&ram),
+            Err(QueueError::RingOutsideRam { .. })
+        ));
         q.set_used_addr(USED + 2);
-        assert!(matches!(q.activate(&ram), Err(QueueError::Misaligned { .. })));
+        assert!(matches!(
+            q.activate(&ram),
+            Err(QueueError::Misaligned { .. })
+        ));
         q.set_used_addr(USED);
         q.set_desc_addr(u64::MAX - 15);
         assert!(q.activate(&ram).is_err());
