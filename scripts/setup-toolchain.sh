@@ -3,6 +3,8 @@
 #   gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf  guest tests
 #   cmake, build-essential                                 softfloat-wrapper
 #   device-tree-compiler                                   dtc checks of the DTB
+#   e2fsprogs, cpio, kmod                                 the default Linux guest
+#                                                          and its disk checks
 # Runs apt-get as root (or through sudo); a no-op when all are present.
 set -euo pipefail
 
@@ -12,6 +14,9 @@ packages=(
     cmake
     device-tree-compiler
     build-essential
+    e2fsprogs
+    cpio
+    kmod
 )
 
 missing=()

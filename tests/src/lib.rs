@@ -57,3 +57,62 @@ pub fn firmware_tests() -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// The default Debian guest's files, built (on first use) by
+/// `firmware/guest/build-guest.sh` into its cache.
+#[derive(Debug, Clone)]
+pub struct Guest {
+    /// OpenSBI fw_dynamic.
+    pub bios: PathBuf,
+    /// Kernel Image.
+    pub kernel: PathBuf,
+    /// Initramfs.
+    pub initrd: PathBuf,
+    /// Pristine disk image (copy it before booting).
+    pub disk: PathBuf,
+}
+
+/// Build (if needed) and locate the default guest.
+pub fn guest() -> Guest {
+    let out = Command::new("bash")
+        .arg(repo_root().join("scripts/fetch-guest.sh"))
+        .current_dir(repo_root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run scripts/fetch-guest.sh");
+    assert!(out.status.success(), "scripts/fetch-guest.sh failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let get = |name: &str| -> PathBuf {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .map(PathBuf::from)
+            .unwrap_or_else(|| panic!("fetch-guest.sh did not report {name}:\n{text}"))
+    };
+    Guest {
+        bios: get("fw_dynamic.bin"),
+        kernel: get("Image"),
+        initrd: get("initramfs.cpio.gz"),
+        disk: get("disk.ext4"),
+    }
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let d = target_dir()
+        .join("test-scratch")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create scratch dir");
+    d
+}
+
+/// Read a file out of an ext4 image with `debugfs` (no journal replay).
+pub fn debugfs_cat(image: &Path, file: &str) -> String {
+    let out = Command::new("debugfs")
+        .arg("-R")
+        .arg(format!("cat {file}"))
+        .arg(image)
+        .output()
+        .expect("run debugfs (package e2fsprogs)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -455,6 +455,12 @@ impl MmioDevice for VirtioMmio {
         self.write_reg(offset, value as u32, ram);
         true
     }
+
+    fn flush(&mut self) {
+        if let Err(e) = VirtioMmio::flush(self) {
+            tracing::error!("{}: flushing to the host disk failed: {e}", self.name);
+        }
+    }
 }
 
 /// An unpopulated virtio-mmio slot: it answers the probe with device ID 0
