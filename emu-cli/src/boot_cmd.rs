@@ -80,5 +80,6 @@ pub fn run(args: BootArgs) -> Result<ExitCode, String> {
         icount: None,
         dump_dtb: None,
         max_insns: None,
+        stats: false,
     })
 }

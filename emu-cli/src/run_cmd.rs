@@ -58,6 +58,9 @@ pub struct RunArgs {
     /// Stop after this many instructions (exit status 12).
     #[arg(long)]
     pub max_insns: Option<u64>,
+    /// Print instructions retired, wall time and speed on exit.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 fn parse_drive(s: &str) -> Result<DriveConfig, String> {
@@ -142,6 +145,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         stop::QUIT,
     );
 
+    let started = std::time::Instant::now();
     const CHUNK: u64 = 50_000_000;
     let mut left = args.max_insns.unwrap_or(u64::MAX);
     let reason = loop {
@@ -161,6 +165,15 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     };
     b.machine.flush_devices();
     drop(_raw);
+    if args.stats {
+        let secs = started.elapsed().as_secs_f64();
+        let n = b.machine.total_insns;
+        let decoded: u64 = b.machine.harts.iter().map(|h| h.blocks.decoded).sum();
+        eprintln!(
+            "emu: {n} instructions in {secs:.2} s ({:.1} M/s), {decoded} blocks decoded",
+            n as f64 / secs / 1e6
+        );
+    }
     Ok(match reason {
         None => {
             eprintln!("\r\nemu: stopped by signal");

@@ -58,6 +58,18 @@ pub struct LoadedElf {
 /// Load the `PT_LOAD` segments of `bytes` into RAM at their physical
 /// addresses (zero-filling past the file size).
 pub fn load_elf(bus: &mut Bus, bytes: &[u8]) -> Result<LoadedElf, ElfError> {
+    load_elf_with_base(bus, bytes, None)
+}
+
+/// Like [`load_elf`], but a position-independent ELF (`ET_DYN`) whose
+/// segments start below RAM is loaded with its addresses offset by
+/// `dyn_base` (OpenSBI's `fw_dynamic.elf` is linked at 0 and relocates
+/// itself).
+pub fn load_elf_with_base(
+    bus: &mut Bus,
+    bytes: &[u8],
+    dyn_base: Option<u64>,
+) -> Result<LoadedElf, ElfError> {
     let elf = Elf::parse(bytes).map_err(|e| ElfError::NotElf(e.to_string()))?;
     if !elf.is_64 || elf.header.e_machine != header::EM_RISCV {
         return Err(ElfError::NotRiscv64 {
@@ -67,6 +79,17 @@ pub fn load_elf(bus: &mut Bus, bytes: &[u8]) -> Result<LoadedElf, ElfError> {
     }
     let ram_base = bus.ram.base();
     let ram_end = ram_base + bus.ram.size();
+    let lowest = elf
+        .program_headers
+        .iter()
+        .filter(|p| p.p_type == program_header::PT_LOAD && p.p_memsz != 0)
+        .map(|p| p.p_paddr)
+        .min()
+        .unwrap_or(0);
+    let bias = match dyn_base {
+        Some(base) if elf.header.e_type == header::ET_DYN && lowest < ram_base => base,
+        _ => 0,
+    };
     let mut span = (u64::MAX, 0u64);
     let mut any = false;
     for ph in elf
@@ -78,13 +101,14 @@ pub fn load_elf(bus: &mut Bus, bytes: &[u8]) -> Result<LoadedElf, ElfError> {
             continue;
         }
         any = true;
+        let paddr = ph.p_paddr.wrapping_add(bias);
         let outside = ElfError::OutsideRam {
-            addr: ph.p_paddr,
+            addr: paddr,
             size: ph.p_memsz,
             ram_base,
             ram_end,
         };
-        let Some(off) = bus.ram.offset_of(ph.p_paddr, ph.p_memsz) else {
+        let Some(off) = bus.ram.offset_of(paddr, ph.p_memsz) else {
             return Err(outside);
         };
         if ph.p_filesz > ph.p_memsz {
@@ -101,21 +125,21 @@ pub fn load_elf(bus: &mut Bus, bytes: &[u8]) -> Result<LoadedElf, ElfError> {
         bus.ram.write_bytes(off, data);
         let zeros = vec![0u8; (ph.p_memsz - ph.p_filesz) as usize];
         bus.ram.write_bytes(off + ph.p_filesz, &zeros);
-        span.0 = span.0.min(ph.p_paddr);
-        span.1 = span.1.max(ph.p_paddr + ph.p_memsz);
+        span.0 = span.0.min(paddr);
+        span.1 = span.1.max(paddr + ph.p_memsz);
     }
     if !any {
         return Err(ElfError::NoSegments);
     }
     let mut out = LoadedElf {
-        entry: elf.entry,
+        entry: elf.entry.wrapping_add(bias),
         span,
         ..Default::default()
     };
     for sym in elf.syms.iter() {
         match elf.strtab.get_at(sym.st_name) {
-            Some("tohost") => out.tohost = Some(sym.st_value),
-            Some("fromhost") => out.fromhost = Some(sym.st_value),
+            Some("tohost") => out.tohost = Some(sym.st_value.wrapping_add(bias)),
+            Some("fromhost") => out.fromhost = Some(sym.st_value.wrapping_add(bias)),
             _ => {}
         }
     }

@@ -21,9 +21,12 @@ pub enum RamError {
         /// the host error
         source: std::io::Error,
     },
-    /// A zero or absurd size.
-    #[error("guest RAM size {0:#x} is not a non-zero multiple of 4 KiB")]
+    /// A zero size or one that is not a multiple of 4 KiB.
+    #[error("guest RAM size {0} bytes is not a non-zero multiple of 4 KiB")]
     BadSize(u64),
+    /// More than the emulator supports.
+    #[error("guest RAM size {0} bytes is more than the 1 TiB the emulator supports; use a smaller --mem")]
+    TooLarge(u64),
 }
 
 /// Guest RAM at a physical base address.
@@ -47,7 +50,10 @@ impl std::fmt::Debug for Ram {
 impl Ram {
     /// Map `size` bytes of zeroed RAM at physical address `base`.
     pub fn new(base: u64, size: u64) -> Result<Self, RamError> {
-        if size == 0 || !size.is_multiple_of(4096) || size > (1 << 40) {
+        if size > (1 << 40) {
+            return Err(RamError::TooLarge(size));
+        }
+        if size == 0 || !size.is_multiple_of(4096) {
             return Err(RamError::BadSize(size));
         }
         let map =

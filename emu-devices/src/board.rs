@@ -13,7 +13,7 @@ use crate::uart::{Uart16550, UartInput};
 use crate::virtio::blk::VirtioBlk;
 use crate::virtio::mmio::VirtioMmio;
 use emu_core::bus::{Bus, BusError};
-use emu_core::elf::{load_elf, ElfError};
+use emu_core::elf::{load_elf_with_base, ElfError};
 use emu_core::machine::{Clock, Machine};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -184,11 +184,12 @@ fn load_image(
 ) -> Result<(u64, u64, u64), BoardError> {
     let bytes = read(what, path)?;
     if is_elf(&bytes) {
-        let elf = load_elf(bus, &bytes).map_err(|source| BoardError::Elf {
-            what,
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let elf =
+            load_elf_with_base(bus, &bytes, Some(addr)).map_err(|source| BoardError::Elf {
+                what,
+                path: path.to_path_buf(),
+                source,
+            })?;
         return Ok((elf.span.0, elf.span.1, elf.entry));
     }
     place(bus, what, path, &bytes, addr)?;
