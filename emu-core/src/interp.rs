@@ -46,17 +46,33 @@ impl Hart {
                     continue;
                 }
             };
-            for insn in block.insns.iter() {
-                match self.exec(bus, insn) {
-                    Ok(()) => {
-                        self.instret = self.instret.wrapping_add(1);
-                        executed += 1;
-                    }
-                    Err(t) => {
-                        self.take_trap(t);
-                        break;
-                    }
+            // `instret` is brought up to date before the block's last
+            // instruction (the only one that can read or write it: CSR
+            // instructions end blocks) and before a trap is taken.
+            let Some((last, body)) = block.insns.split_last() else {
+                continue;
+            };
+            let mut done = 0u64;
+            let mut trapped = None;
+            for insn in body {
+                if let Err(t) = self.exec(bus, insn) {
+                    trapped = Some(t);
+                    break;
                 }
+                done += 1;
+            }
+            self.instret = self.instret.wrapping_add(done);
+            executed += done;
+            if let Some(t) = trapped {
+                self.take_trap(t);
+                continue;
+            }
+            match self.exec(bus, last) {
+                Ok(()) => {
+                    self.instret = self.instret.wrapping_add(1);
+                    executed += 1;
+                }
+                Err(t) => self.take_trap(t),
             }
         }
     }

@@ -1,0 +1,141 @@
+//! The run-time context of translated code and the `extern "C"` helpers it
+//! calls for everything that is not translated inline.
+//!
+//! Helpers are ordinary safe Rust functions: they take `&mut Hart` and
+//! `&mut JitCtx` (pointers at the machine level). The translated code
+//! passes on the two pointers it was called with and never touches hart
+//! memory while a helper runs (guest registers are written back before a
+//! helper that reads them and reloaded after one that may write them), so
+//! the references a helper sees are unique for the duration of the call.
+
+use emu_core::bus::Bus;
+use emu_core::hart::Hart;
+use emu_core::insn::{Insn, Op};
+use emu_core::trap::Trap;
+
+/// Number of distinct [`Op`] values (for per-op counters).
+pub const OP_COUNT: usize = 256;
+
+/// Counters of helper calls made by translated code.
+#[derive(Clone, Debug)]
+pub struct HelperCounts {
+    /// Calls of the load helper.
+    pub loads: u64,
+    /// Calls of the store helper.
+    pub stores: u64,
+    /// Calls of the one-instruction interpreter helper, by [`Op`].
+    pub exec_by_op: Box<[u64; OP_COUNT]>,
+}
+
+impl Default for HelperCounts {
+    fn default() -> Self {
+        HelperCounts {
+            loads: 0,
+            stores: 0,
+            exec_by_op: Box::new([0; OP_COUNT]),
+        }
+    }
+}
+
+impl HelperCounts {
+    /// Total calls of the interpreter helper.
+    pub fn execs(&self) -> u64 {
+        self.exec_by_op.iter().sum()
+    }
+
+    /// Add another set of counters to this one.
+    pub fn merge(&mut self, o: &HelperCounts) {
+        self.loads += o.loads;
+        self.stores += o.stores;
+        for (a, b) in self.exec_by_op.iter_mut().zip(o.exec_by_op.iter()) {
+            *a += *b;
+        }
+    }
+}
+
+/// What translated code gets as its second argument.
+///
+/// `val` is first so that its offset is fixed and small; translated code
+/// reads a loaded value from it after the load helper returns.
+#[repr(C)]
+pub struct JitCtx<'a> {
+    /// The value the load helper produced.
+    pub val: u64,
+    /// The machine's bus.
+    pub bus: &'a mut Bus,
+    /// A trap raised by a helper; the engine takes it after the
+    /// translation returns (the hart's pc and instret then point at the
+    /// faulting instruction).
+    pub trap: Option<Trap>,
+    /// Set by `fence.i`: every translation must be dropped.
+    pub flush_all: bool,
+    /// Helper-call counters.
+    pub counts: &'a mut HelperCounts,
+}
+
+impl<'a> JitCtx<'a> {
+    /// A context for one call of translated code.
+    pub fn new(bus: &'a mut Bus, counts: &'a mut HelperCounts) -> Self {
+        JitCtx {
+            val: 0,
+            bus,
+            trap: None,
+            flush_all: false,
+            counts,
+        }
+    }
+}
+
+/// Byte offset of [`JitCtx::val`].
+pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
+
+/// Load `size` bytes at virtual `va` (zero-extended) into `cx.val`.
+/// Returns 0, or 1 with the trap stored in `cx.trap`.
+pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, size: u32) -> u32 {
+    cx.counts.loads += 1;
+    match h.load(cx.bus, va, size as u8) {
+        Ok(v) => {
+            cx.val = v;
+            0
+        }
+        Err(t) => {
+            cx.trap = Some(t);
+            1
+        }
+    }
+}
+
+/// Store the low `size` bytes of `val` at virtual `va`. Returns 0, or 1
+/// with the trap stored in `cx.trap`.
+pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, size: u32) -> u32 {
+    cx.counts.stores += 1;
+    match h.store(cx.bus, va, size as u8, val) {
+        Ok(()) => 0,
+        Err(t) => {
+            cx.trap = Some(t);
+            1
+        }
+    }
+}
+
+/// Execute one instruction with the interpreter, exactly as `Hart::run`
+/// does: on success the pc has moved on and `instret` counts it; on a trap
+/// nothing changed and the trap is stored in `cx.trap`. The caller has
+/// written back the guest registers and stored the instruction's pc and
+/// the instret of the instructions before it.
+pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
+    cx.counts.exec_by_op[insn.op as u8 as usize] += 1;
+    match h.exec(cx.bus, insn) {
+        Ok(()) => {
+            h.instret = h.instret.wrapping_add(1);
+            if insn.op == Op::FenceI {
+                cx.flush_all = true;
+            }
+            0
+        }
+        Err(t) => {
+            cx.trap = Some(t);
+            1
+        }
+    }
+}

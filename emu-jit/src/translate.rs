@@ -1,0 +1,770 @@
+//! Translation of one decoded guest block into one Cranelift function.
+//!
+//! The function has the C signature
+//! `extern "C" fn(hart: *mut Hart, cx: *mut JitCtx) -> u64` and returns the
+//! number of guest instructions it retired. Guest integer registers live in
+//! Cranelift variables: each is loaded from the hart on first use and
+//! written back at every exit (and before a helper that reads the register
+//! file). ALU, multiply/divide, Zba/Zbb/Zbs/Zicond, `lui`/`auipc`, jumps and
+//! branches are translated inline; integer loads and stores call the
+//! [`helpers::load`]/[`helpers::store`] helpers; everything else (CSRs, FP,
+//! atomics, system instructions) calls [`helpers::exec`], which runs the
+//! interpreter on that one instruction.
+//!
+//! Exits leave exactly the interpreter's state: registers written back,
+//! `pc` at the next instruction (or at the faulting one, with the trap in
+//! the context for the engine to take) and `instret` counting the
+//! instructions retired.
+
+use crate::helpers::{self, CTX_VAL_OFFSET};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlags, Signature, Type, Value};
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_module::{FuncId, Module};
+use emu_core::hart::Hart;
+use emu_core::insn::{Insn, Op};
+use std::mem::offset_of;
+
+const X_OFF: i32 = offset_of!(Hart, x) as i32;
+const PC_OFF: i32 = offset_of!(Hart, pc) as i32;
+const INSTRET_OFF: i32 = offset_of!(Hart, instret) as i32;
+
+const I64: Type = types::I64;
+const I32: Type = types::I32;
+
+/// How an instruction is translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Inline integer operation (no memory, no trap).
+    Inline,
+    /// Integer load through the load helper.
+    Load,
+    /// Integer store through the store helper.
+    Store,
+    /// Everything else: the interpreter helper.
+    Exec,
+}
+
+/// Classify an instruction.
+pub fn kind(op: Op) -> Kind {
+    use Op::*;
+    match op {
+        Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => Kind::Load,
+        Sb | Sh | Sw | Sd => Kind::Store,
+        Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Addi | Slti | Sltiu
+        | Xori | Ori | Andi | Slli | Srli | Srai | Add | Sub | Sll | Slt | Sltu | Xor | Srl
+        | Sra | Or | And | Addiw | Slliw | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw
+        | Fence | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw
+        | Remw | Remuw | AddUw | Sh1add | Sh2add | Sh3add | Sh1addUw | Sh2addUw | Sh3addUw
+        | SlliUw | Andn | Orn | Xnor | Clz | Clzw | Ctz | Ctzw | Cpop | Cpopw | Max | Maxu
+        | Min | Minu | SextB | SextH | ZextH | Rol | Rolw | Ror | Rori | Roriw | Rorw | OrcB
+        | Rev8 | Bclr | Bclri | Bext | Bexti | Binv | Binvi | Bset | Bseti | CzeroEqz
+        | CzeroNez => Kind::Inline,
+        _ => Kind::Exec,
+    }
+}
+
+/// Can this block be translated? Blocks must lie within one page (a
+/// page-crossing block depends on the mapping of the second page, which
+/// the physical key does not capture) and be non-empty.
+pub fn translatable(pa: u64, insns: &[Insn]) -> bool {
+    let bytes: u64 = insns.iter().map(|i| i.len as u64).sum();
+    !insns.is_empty() && (pa & 0xfff) + bytes <= 0x1000
+}
+
+/// Reusable translation state (one per compile thread).
+pub struct Translator {
+    fbc: FunctionBuilderContext,
+    ctx: Context,
+}
+
+impl Default for Translator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Translator {
+    /// Fresh state.
+    pub fn new() -> Self {
+        Translator {
+            fbc: FunctionBuilderContext::new(),
+            ctx: Context::new(),
+        }
+    }
+
+    /// Translate `insns` into a new function of `module`. The instructions
+    /// must stay at their address (the exec helper is passed pointers to
+    /// them) for as long as the code may run.
+    pub fn translate<M: Module>(&mut self, module: &mut M, insns: &[Insn]) -> Result<FuncId, String> {
+        let ptr = module.target_config().pointer_type();
+        let call_conv = module.target_config().default_call_conv;
+        module.clear_context(&mut self.ctx);
+        let mut sig = Signature::new(call_conv);
+        sig.params.push(AbiParam::new(ptr));
+        sig.params.push(AbiParam::new(ptr));
+        sig.returns.push(AbiParam::new(I64));
+        self.ctx.func.signature = sig.clone();
+
+        let mut load_sig = Signature::new(call_conv);
+        load_sig.params.extend([ptr, ptr, I64, I32].map(AbiParam::new));
+        load_sig.returns.push(AbiParam::new(I32));
+        let mut store_sig = Signature::new(call_conv);
+        store_sig
+            .params
+            .extend([ptr, ptr, I64, I64, I32].map(AbiParam::new));
+        store_sig.returns.push(AbiParam::new(I32));
+        let mut exec_sig = Signature::new(call_conv);
+        exec_sig.params.extend([ptr, ptr, ptr].map(AbiParam::new));
+        exec_sig.returns.push(AbiParam::new(I32));
+
+        let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
+        let sigs = Sigs {
+            load: b.import_signature(load_sig),
+            store: b.import_signature(store_sig),
+            exec: b.import_signature(exec_sig),
+        };
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let hart = b.block_params(entry)[0];
+        let cx = b.block_params(entry)[1];
+        let mut regs = [Variable::from_u32(0); 32];
+        for r in regs.iter_mut().skip(1) {
+            *r = b.declare_var(I64);
+        }
+        let mut t = Emit {
+            b,
+            ptr,
+            hart,
+            cx,
+            regs,
+            defined: [false; 32],
+            dirty: [false; 32],
+            pending_instret: 0,
+            pc0: None,
+            sigs,
+        };
+        t.body(insns);
+        t.b.finalize();
+
+        let id = module
+            .declare_anonymous_function(&sig)
+            .map_err(|e| e.to_string())?;
+        module
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(id)
+    }
+}
+
+struct Sigs {
+    load: cranelift_codegen::ir::SigRef,
+    store: cranelift_codegen::ir::SigRef,
+    exec: cranelift_codegen::ir::SigRef,
+}
+
+struct Emit<'a> {
+    b: FunctionBuilder<'a>,
+    ptr: Type,
+    hart: Value,
+    cx: Value,
+    regs: [Variable; 32],
+    /// The variable holds the register's current value.
+    defined: [bool; 32],
+    /// The variable differs from the hart's register file.
+    dirty: [bool; 32],
+    /// Instructions retired since `instret` was last stored.
+    pending_instret: i64,
+    /// The guest pc at entry.
+    pc0: Option<Value>,
+    sigs: Sigs,
+}
+
+fn flags() -> MemFlags {
+    MemFlags::trusted()
+}
+
+impl Emit<'_> {
+    fn rx(&mut self, r: u8) -> Value {
+        let r = (r & 31) as usize;
+        if r == 0 {
+            return self.b.ins().iconst(I64, 0);
+        }
+        if !self.defined[r] {
+            let v = self
+                .b
+                .ins()
+                .load(I64, flags(), self.hart, X_OFF + 8 * r as i32);
+            self.b.def_var(self.regs[r], v);
+            self.defined[r] = true;
+        }
+        self.b.use_var(self.regs[r])
+    }
+
+    fn wx(&mut self, r: u8, v: Value) {
+        let r = (r & 31) as usize;
+        if r == 0 {
+            return;
+        }
+        self.b.def_var(self.regs[r], v);
+        self.defined[r] = true;
+        self.dirty[r] = true;
+    }
+
+    fn pc_at(&mut self, off: u64) -> Value {
+        let pc0 = match self.pc0 {
+            Some(v) => v,
+            None => {
+                // The entry block dominates everything; emitting the load
+                // at the current point is equally valid because nothing
+                // before the first use changes the stored pc.
+                let v = self.b.ins().load(I64, flags(), self.hart, PC_OFF);
+                self.pc0 = Some(v);
+                v
+            }
+        };
+        if off == 0 {
+            pc0
+        } else {
+            self.b.ins().iadd_imm(pc0, off as i64)
+        }
+    }
+
+    /// Store every dirty register back into the hart.
+    fn write_back(&mut self) {
+        for r in 1..32 {
+            if self.dirty[r] {
+                let v = self.b.use_var(self.regs[r]);
+                self.b
+                    .ins()
+                    .store(flags(), v, self.hart, X_OFF + 8 * r as i32);
+            }
+        }
+    }
+
+    fn add_instret(&mut self, n: i64) {
+        if n != 0 {
+            let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
+            let v = self.b.ins().iadd_imm(v, n);
+            self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
+        }
+    }
+
+    /// Leave the function: registers written back, `pc` stored if given,
+    /// `instret` advanced by the pending count, `retired` returned.
+    fn exit(&mut self, pc: Option<Value>, retired: i64) {
+        self.write_back();
+        self.add_instret(self.pending_instret);
+        if let Some(pc) = pc {
+            self.b.ins().store(flags(), pc, self.hart, PC_OFF);
+        }
+        let r = self.b.ins().iconst(I64, retired);
+        self.b.ins().return_(&[r]);
+    }
+
+    /// After a helper call returning `status`: if non-zero, leave through a
+    /// trap exit (registers written back, pc = `trap_pc` if given, instret
+    /// counting `retired` instructions); otherwise continue.
+    fn check_trap(&mut self, status: Value, trap_pc: Option<Value>, retired: i64) {
+        let trap_blk = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(trap_blk);
+        self.b.ins().brif(status, trap_blk, &[], cont, &[]);
+        self.b.seal_block(trap_blk);
+        self.b.seal_block(cont);
+        self.b.switch_to_block(trap_blk);
+        self.exit(trap_pc, retired);
+        self.b.switch_to_block(cont);
+    }
+
+    fn body(&mut self, insns: &[Insn]) {
+        let mut off = 0u64;
+        let n = insns.len();
+        for (idx, insn) in insns.iter().enumerate() {
+            let last = idx + 1 == n;
+            let next_off = off + insn.len as u64;
+            match kind(insn.op) {
+                Kind::Inline => {
+                    if let Some(target) = self.inline(insn, off) {
+                        // Control transfer: always the block's last insn.
+                        self.pending_instret += 1;
+                        self.exit(Some(target), idx as i64 + 1);
+                        return;
+                    }
+                    self.pending_instret += 1;
+                }
+                Kind::Load => {
+                    let a = self.rx(insn.rs1);
+                    let va = self.b.ins().iadd_imm(a, insn.imm as i64);
+                    let (size, signed) = load_shape(insn.op);
+                    let size_v = self.b.ins().iconst(I32, size as i64);
+                    let f = self.b.ins().iconst(self.ptr, helpers::load as usize as i64);
+                    let call =
+                        self.b
+                            .ins()
+                            .call_indirect(self.sigs.load, f, &[self.hart, self.cx, va, size_v]);
+                    let st = self.b.inst_results(call)[0];
+                    let pc = self.pc_at(off);
+                    self.check_trap(st, Some(pc), idx as i64);
+                    let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
+                    let v = if signed && size < 8 {
+                        let narrow = match size {
+                            1 => types::I8,
+                            2 => types::I16,
+                            _ => types::I32,
+                        };
+                        let t = self.b.ins().ireduce(narrow, raw);
+                        self.b.ins().sextend(I64, t)
+                    } else {
+                        raw
+                    };
+                    self.wx(insn.rd, v);
+                    self.pending_instret += 1;
+                }
+                Kind::Store => {
+                    let a = self.rx(insn.rs1);
+                    let val = self.rx(insn.rs2);
+                    let va = self.b.ins().iadd_imm(a, insn.imm as i64);
+                    let size = match insn.op {
+                        Op::Sb => 1,
+                        Op::Sh => 2,
+                        Op::Sw => 4,
+                        _ => 8,
+                    };
+                    let size_v = self.b.ins().iconst(I32, size);
+                    let f = self.b.ins().iconst(self.ptr, helpers::store as usize as i64);
+                    let call = self.b.ins().call_indirect(
+                        self.sigs.store,
+                        f,
+                        &[self.hart, self.cx, va, val, size_v],
+                    );
+                    let st = self.b.inst_results(call)[0];
+                    let pc = self.pc_at(off);
+                    self.check_trap(st, Some(pc), idx as i64);
+                    self.pending_instret += 1;
+                }
+                Kind::Exec => {
+                    // The interpreter sees the whole architectural state.
+                    self.write_back();
+                    self.dirty = [false; 32];
+                    let pc = self.pc_at(off);
+                    self.b.ins().store(flags(), pc, self.hart, PC_OFF);
+                    self.add_instret(self.pending_instret);
+                    self.pending_instret = 0;
+                    let f = self.b.ins().iconst(self.ptr, helpers::exec as usize as i64);
+                    let ip = self
+                        .b
+                        .ins()
+                        .iconst(self.ptr, insn as *const Insn as usize as i64);
+                    let call = self
+                        .b
+                        .ins()
+                        .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
+                    let st = self.b.inst_results(call)[0];
+                    // On a trap the helper changed nothing and pc and
+                    // instret are already in place.
+                    self.check_trap(st, None, idx as i64);
+                    // The helper may have written any register; reload on
+                    // next use.
+                    self.defined = [false; 32];
+                    if insn.ends_block() {
+                        // pc and instret were set by the helper.
+                        self.exit(None, idx as i64 + 1);
+                        return;
+                    }
+                }
+            }
+            if last {
+                let pc = self.pc_at(next_off);
+                self.exit(Some(pc), n as i64);
+                return;
+            }
+            off = next_off;
+        }
+        // Empty block (never produced): return without retiring anything.
+        let z = self.b.ins().iconst(I64, 0);
+        self.b.ins().return_(&[z]);
+    }
+
+    fn sext32(&mut self, v: Value) -> Value {
+        let t = self.b.ins().ireduce(I32, v);
+        self.b.ins().sextend(I64, t)
+    }
+
+    fn uext32(&mut self, v: Value) -> Value {
+        self.b.ins().band_imm(v, 0xffff_ffff)
+    }
+
+    fn bool64(&mut self, c: Value) -> Value {
+        self.b.ins().uextend(I64, c)
+    }
+
+    /// Emit an inline instruction at block offset `off`. Returns the next
+    /// pc for control-transfer instructions.
+    fn inline(&mut self, i: &Insn, off: u64) -> Option<Value> {
+        use Op::*;
+        let imm = i.imm as i64;
+        let len = i.len as i64;
+        macro_rules! rr {
+            ($f:ident) => {{
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                self.b.ins().$f(a, b)
+            }};
+        }
+        macro_rules! ri {
+            ($f:ident, $imm:expr) => {{
+                let a = self.rx(i.rs1);
+                self.b.ins().$f(a, $imm)
+            }};
+        }
+        macro_rules! cmp {
+            ($cc:expr) => {{
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let c = self.b.ins().icmp($cc, a, b);
+                self.bool64(c)
+            }};
+        }
+        macro_rules! branch {
+            ($cc:expr) => {{
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let c = self.b.ins().icmp($cc, a, b);
+                let pc = self.pc_at(off);
+                let t = self.b.ins().iadd_imm(pc, imm);
+                let f = self.b.ins().iadd_imm(pc, len);
+                return Some(self.b.ins().select(c, t, f));
+            }};
+        }
+        macro_rules! w32 {
+            ($e:expr) => {{
+                let v = $e;
+                self.sext32(v)
+            }};
+        }
+        // Operate on the low 32 bits, then sign-extend.
+        macro_rules! op32 {
+            ($f:ident) => {{
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = self.b.ins().$f(a, b);
+                self.b.ins().sextend(I64, r)
+            }};
+        }
+        let v = match i.op {
+            Lui => self.b.ins().iconst(I64, imm),
+            Auipc => {
+                let pc = self.pc_at(off);
+                self.b.ins().iadd_imm(pc, imm)
+            }
+            Jal => {
+                let pc = self.pc_at(off);
+                let link = self.b.ins().iadd_imm(pc, len);
+                let t = self.b.ins().iadd_imm(pc, imm);
+                self.wx(i.rd, link);
+                return Some(t);
+            }
+            Jalr => {
+                let a = self.rx(i.rs1);
+                let t = self.b.ins().iadd_imm(a, imm);
+                let t = self.b.ins().band_imm(t, !1);
+                let pc = self.pc_at(off);
+                let link = self.b.ins().iadd_imm(pc, len);
+                self.wx(i.rd, link);
+                return Some(t);
+            }
+            Beq => branch!(IntCC::Equal),
+            Bne => branch!(IntCC::NotEqual),
+            Blt => branch!(IntCC::SignedLessThan),
+            Bge => branch!(IntCC::SignedGreaterThanOrEqual),
+            Bltu => branch!(IntCC::UnsignedLessThan),
+            Bgeu => branch!(IntCC::UnsignedGreaterThanOrEqual),
+            Fence => return None,
+            Addi => ri!(iadd_imm, imm),
+            Slti => {
+                let a = self.rx(i.rs1);
+                let c = self.b.ins().icmp_imm(IntCC::SignedLessThan, a, imm);
+                self.bool64(c)
+            }
+            Sltiu => {
+                let a = self.rx(i.rs1);
+                let c = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, a, imm);
+                self.bool64(c)
+            }
+            Xori => ri!(bxor_imm, imm),
+            Ori => ri!(bor_imm, imm),
+            Andi => ri!(band_imm, imm),
+            Slli => ri!(ishl_imm, imm & 63),
+            Srli => ri!(ushr_imm, imm & 63),
+            Srai => ri!(sshr_imm, imm & 63),
+            Add => rr!(iadd),
+            Sub => rr!(isub),
+            Sll => rr!(ishl),
+            Slt => cmp!(IntCC::SignedLessThan),
+            Sltu => cmp!(IntCC::UnsignedLessThan),
+            Xor => rr!(bxor),
+            Srl => rr!(ushr),
+            Sra => rr!(sshr),
+            Or => rr!(bor),
+            And => rr!(band),
+            Addiw => w32!(ri!(iadd_imm, imm)),
+            Slliw => w32!(ri!(ishl_imm, imm & 31)),
+            Srliw => {
+                let a = self.rx(i.rs1);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = self.b.ins().ushr_imm(a, imm & 31);
+                self.b.ins().sextend(I64, r)
+            }
+            Sraiw => {
+                let a = self.rx(i.rs1);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = self.b.ins().sshr_imm(a, imm & 31);
+                self.b.ins().sextend(I64, r)
+            }
+            Addw => w32!(rr!(iadd)),
+            Subw => w32!(rr!(isub)),
+            Sllw => op32!(ishl),
+            Srlw => op32!(ushr),
+            Sraw => op32!(sshr),
+            Mul => rr!(imul),
+            Mulh => rr!(smulhi),
+            Mulhu => rr!(umulhi),
+            Mulhsu => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let hi = self.b.ins().umulhi(a, b);
+                let sign = self.b.ins().sshr_imm(a, 63);
+                let corr = self.b.ins().band(sign, b);
+                self.b.ins().isub(hi, corr)
+            }
+            Mulw => w32!(rr!(imul)),
+            Div | Rem => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                self.sdivrem(a, b, i.op == Rem, I64)
+            }
+            Divu | Remu => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                self.udivrem(a, b, i.op == Remu, I64)
+            }
+            Divw | Remw => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = self.b.ins().ireduce(I32, a);
+                let b = self.b.ins().ireduce(I32, b);
+                let r = self.sdivrem(a, b, i.op == Remw, I32);
+                self.b.ins().sextend(I64, r)
+            }
+            Divuw | Remuw => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = self.b.ins().ireduce(I32, a);
+                let b = self.b.ins().ireduce(I32, b);
+                let r = self.udivrem(a, b, i.op == Remuw, I32);
+                self.b.ins().sextend(I64, r)
+            }
+            AddUw => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = self.uext32(a);
+                self.b.ins().iadd(b, a)
+            }
+            Sh1add | Sh2add | Sh3add | Sh1addUw | Sh2addUw | Sh3addUw => {
+                let sh = match i.op {
+                    Sh1add | Sh1addUw => 1,
+                    Sh2add | Sh2addUw => 2,
+                    _ => 3,
+                };
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = if matches!(i.op, Sh1addUw | Sh2addUw | Sh3addUw) {
+                    self.uext32(a)
+                } else {
+                    a
+                };
+                let s = self.b.ins().ishl_imm(a, sh);
+                self.b.ins().iadd(b, s)
+            }
+            SlliUw => {
+                let a = self.rx(i.rs1);
+                let a = self.uext32(a);
+                self.b.ins().ishl_imm(a, imm & 63)
+            }
+            Andn => rr!(band_not),
+            Orn => rr!(bor_not),
+            Xnor => rr!(bxor_not),
+            Clz => {
+                let a = self.rx(i.rs1);
+                self.b.ins().clz(a)
+            }
+            Ctz => {
+                let a = self.rx(i.rs1);
+                self.b.ins().ctz(a)
+            }
+            Cpop => {
+                let a = self.rx(i.rs1);
+                self.b.ins().popcnt(a)
+            }
+            Clzw | Ctzw | Cpopw => {
+                let a = self.rx(i.rs1);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = match i.op {
+                    Clzw => self.b.ins().clz(a),
+                    Ctzw => self.b.ins().ctz(a),
+                    _ => self.b.ins().popcnt(a),
+                };
+                self.b.ins().uextend(I64, r)
+            }
+            Max | Maxu | Min | Minu => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let cc = match i.op {
+                    Max => IntCC::SignedGreaterThan,
+                    Maxu => IntCC::UnsignedGreaterThan,
+                    Min => IntCC::SignedLessThan,
+                    _ => IntCC::UnsignedLessThan,
+                };
+                let c = self.b.ins().icmp(cc, a, b);
+                self.b.ins().select(c, a, b)
+            }
+            SextB | SextH => {
+                let a = self.rx(i.rs1);
+                let t = if i.op == SextB { types::I8 } else { types::I16 };
+                let n = self.b.ins().ireduce(t, a);
+                self.b.ins().sextend(I64, n)
+            }
+            ZextH => ri!(band_imm, 0xffff),
+            Rol => rr!(rotl),
+            Ror => rr!(rotr),
+            Rori => ri!(rotr_imm, imm & 63),
+            Rolw | Rorw => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = if i.op == Rolw {
+                    self.b.ins().rotl(a, b)
+                } else {
+                    self.b.ins().rotr(a, b)
+                };
+                self.b.ins().sextend(I64, r)
+            }
+            Roriw => {
+                let a = self.rx(i.rs1);
+                let a = self.b.ins().ireduce(I32, a);
+                let r = self.b.ins().rotr_imm(a, imm & 31);
+                self.b.ins().sextend(I64, r)
+            }
+            OrcB => {
+                // High bit of each byte set iff the byte is non-zero, then
+                // spread it over the byte.
+                const LOW7: i64 = 0x7f7f_7f7f_7f7f_7f7f;
+                let a = self.rx(i.rs1);
+                let t = self.b.ins().band_imm(a, LOW7);
+                let t = self.b.ins().iadd_imm(t, LOW7);
+                let t = self.b.ins().bor(t, a);
+                let h = self.b.ins().band_imm(t, 0x8080_8080_8080_8080u64 as i64);
+                let h = self.b.ins().ushr_imm(h, 7);
+                self.b.ins().imul_imm(h, 0xff)
+            }
+            Rev8 => {
+                let a = self.rx(i.rs1);
+                self.b.ins().bswap(a)
+            }
+            Bclr | Binv | Bset | Bext => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                if i.op == Bext {
+                    let s = self.b.ins().ushr(a, b);
+                    self.b.ins().band_imm(s, 1)
+                } else {
+                    let one = self.b.ins().iconst(I64, 1);
+                    let m = self.b.ins().ishl(one, b);
+                    match i.op {
+                        Bclr => self.b.ins().band_not(a, m),
+                        Binv => self.b.ins().bxor(a, m),
+                        _ => self.b.ins().bor(a, m),
+                    }
+                }
+            }
+            Bclri => ri!(band_imm, !(1i64 << (imm & 63))),
+            Binvi => ri!(bxor_imm, 1i64 << (imm & 63)),
+            Bseti => ri!(bor_imm, 1i64 << (imm & 63)),
+            Bexti => {
+                let a = self.rx(i.rs1);
+                let s = self.b.ins().ushr_imm(a, imm & 63);
+                self.b.ins().band_imm(s, 1)
+            }
+            CzeroEqz | CzeroNez => {
+                let a = self.rx(i.rs1);
+                let b = self.rx(i.rs2);
+                let z = self.b.ins().iconst(I64, 0);
+                if i.op == CzeroEqz {
+                    self.b.ins().select(b, a, z)
+                } else {
+                    self.b.ins().select(b, z, a)
+                }
+            }
+            // Not inline (see `kind`).
+            _ => return None,
+        };
+        self.wx(i.rd, v);
+        None
+    }
+
+    /// RISC-V signed division/remainder: x/0 = -1, x%0 = x,
+    /// MIN/-1 = MIN, MIN%-1 = 0.
+    fn sdivrem(&mut self, a: Value, b: Value, rem: bool, ty: Type) -> Value {
+        let min = if ty == I64 { i64::MIN } else { i32::MIN as i64 };
+        let zero = self.b.ins().icmp_imm(IntCC::Equal, b, 0);
+        let a_min = self.b.ins().icmp_imm(IntCC::Equal, a, min);
+        let b_m1 = self.b.ins().icmp_imm(IntCC::Equal, b, -1);
+        let ovf = self.b.ins().band(a_min, b_m1);
+        let bad = self.b.ins().bor(zero, ovf);
+        let one = self.b.ins().iconst(ty, 1);
+        let d = self.b.ins().select(bad, one, b);
+        if rem {
+            // With d = 1 the remainder is 0, right for the overflow case.
+            let r = self.b.ins().srem(a, d);
+            self.b.ins().select(zero, a, r)
+        } else {
+            // With d = 1 the quotient is a (= MIN in the overflow case).
+            let q = self.b.ins().sdiv(a, d);
+            let m1 = self.b.ins().iconst(ty, -1);
+            self.b.ins().select(zero, m1, q)
+        }
+    }
+
+    /// RISC-V unsigned division/remainder: x/0 = all ones, x%0 = x.
+    fn udivrem(&mut self, a: Value, b: Value, rem: bool, ty: Type) -> Value {
+        let zero = self.b.ins().icmp_imm(IntCC::Equal, b, 0);
+        let one = self.b.ins().iconst(ty, 1);
+        let d = self.b.ins().select(zero, one, b);
+        if rem {
+            let r = self.b.ins().urem(a, d);
+            self.b.ins().select(zero, a, r)
+        } else {
+            let q = self.b.ins().udiv(a, d);
+            let m1 = self.b.ins().iconst(ty, -1);
+            self.b.ins().select(zero, m1, q)
+        }
+    }
+}
+
+/// Size and signedness of an integer load.
+fn load_shape(op: Op) -> (u32, bool) {
+    match op {
+        Op::Lb => (1, true),
+        Op::Lh => (2, true),
+        Op::Lw => (4, true),
+        Op::Ld => (8, false),
+        Op::Lbu => (1, false),
+        Op::Lhu => (2, false),
+        _ => (4, false),
+    }
+}
