@@ -9,6 +9,10 @@ use crate::insn::{Insn, Op};
 use crate::mmu::Access;
 use crate::trap::{cause, Trap};
 
+/// Traps in a row without a retired instruction after which `run` returns
+/// so the machine can notice a hart that is stuck.
+pub const TRAP_STREAK_YIELD: u32 = 1000;
+
 /// Why [`Hart::run`] returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunExit {
@@ -43,6 +47,10 @@ impl Hart {
                 Ok(b) => b,
                 Err(t) => {
                     self.take_trap(t);
+                    if self.trap_streak >= TRAP_STREAK_YIELD {
+                        // Nothing retires: let the machine look at it.
+                        return (RunExit::Budget, executed);
+                    }
                     continue;
                 }
             };
@@ -63,16 +71,22 @@ impl Hart {
             }
             self.instret = self.instret.wrapping_add(done);
             executed += done;
+            let trapped = match trapped {
+                Some(t) => Some(t),
+                None => match self.exec(bus, last) {
+                    Ok(()) => {
+                        self.instret = self.instret.wrapping_add(1);
+                        executed += 1;
+                        None
+                    }
+                    Err(t) => Some(t),
+                },
+            };
             if let Some(t) = trapped {
                 self.take_trap(t);
-                continue;
-            }
-            match self.exec(bus, last) {
-                Ok(()) => {
-                    self.instret = self.instret.wrapping_add(1);
-                    executed += 1;
+                if self.trap_streak >= TRAP_STREAK_YIELD {
+                    return (RunExit::Budget, executed);
                 }
-                Err(t) => self.take_trap(t),
             }
         }
     }

@@ -20,7 +20,7 @@ pub const TIMEBASE_HZ: u64 = 10_000_000;
 const SLICE: u64 = 10_000;
 /// A hart that takes this many traps in a row without retiring an
 /// instruction is stuck.
-const TRAP_LOOP_LIMIT: u32 = 1000;
+const TRAP_LOOP_LIMIT: u32 = crate::interp::TRAP_STREAK_YIELD;
 
 /// Values a device stores in the machine's stop flag
 /// ([`Machine::stop_flag`]).
@@ -89,6 +89,11 @@ pub struct Machine {
     engine: Box<dyn Engine>,
     start: Instant,
     tick_rem: u64,
+    /// Host clock: ticks added to the host's elapsed time (changes when
+    /// the guest writes mtime through the CLINT).
+    host_offset: u64,
+    /// Host clock: the value this loop last stored in `mtime`.
+    last_mtime: u64,
 }
 
 impl std::fmt::Debug for Machine {
@@ -124,6 +129,8 @@ impl Machine {
             engine: Box::new(Interpreter),
             start: Instant::now(),
             tick_rem: 0,
+            host_offset: 0,
+            last_mtime: 0,
         })
     }
 
@@ -152,9 +159,15 @@ impl Machine {
                 self.tick_rem = total % per;
             }
             Clock::Host => {
-                let ns = self.start.elapsed().as_nanos() as u64;
-                self.mtime
-                    .store(ns / (1_000_000_000 / TIMEBASE_HZ), Ordering::Relaxed);
+                let host = self.start.elapsed().as_nanos() as u64 / (1_000_000_000 / TIMEBASE_HZ);
+                let seen = self.mtime.load(Ordering::Relaxed);
+                if seen != self.last_mtime {
+                    // The guest wrote mtime: keep counting from its value.
+                    self.host_offset = seen.wrapping_sub(host);
+                }
+                let now = host.wrapping_add(self.host_offset);
+                self.mtime.store(now, Ordering::Relaxed);
+                self.last_mtime = now;
             }
         }
     }
@@ -236,5 +249,53 @@ impl Machine {
                 return StopReason::InsnLimit;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_clock_keeps_guest_writes() {
+        let mut m = Machine::new(1, 1 << 16, Clock::Host).unwrap();
+        m.advance_clock(0);
+        m.mtime.store(1 << 40, Ordering::Relaxed);
+        m.advance_clock(0);
+        let t = m.mtime.load(Ordering::Relaxed);
+        assert!(t >= 1 << 40 && t < (1 << 40) + TIMEBASE_HZ, "{t}");
+    }
+
+    #[test]
+    fn deterministic_clock_follows_instructions() {
+        let mut m = Machine::new(1, 1 << 16, Clock::Deterministic { insns_per_tick: 10 }).unwrap();
+        m.advance_clock(25);
+        assert_eq!(m.mtime.load(Ordering::Relaxed), 2);
+        m.advance_clock(5);
+        assert_eq!(m.mtime.load(Ordering::Relaxed), 3);
+    }
+
+    #[test]
+    fn faulting_trap_vector_is_reported_as_a_trap_loop() {
+        // mtvec = 0 (nothing there): every fetch faults at the vector.
+        let mut m = Machine::new(1, 1 << 16, Clock::Deterministic { insns_per_tick: 10 }).unwrap();
+        m.harts[0].pc = 0x1000;
+        match m.run(1_000_000) {
+            StopReason::TrapLoop { epc, trap, .. } => {
+                assert_eq!(epc, 0);
+                assert_eq!(trap.cause, crate::trap::cause::INSN_ACCESS);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn wfi_with_nothing_pending_ends_at_the_limit() {
+        let mut m = Machine::new(1, 1 << 16, Clock::Deterministic { insns_per_tick: 10 }).unwrap();
+        // wfi; j .-4
+        m.bus.write(RAM_BASE, 4, 0x1050_0073);
+        m.bus.write(RAM_BASE + 4, 4, 0xffdf_f06f);
+        assert_eq!(m.run(100_000), StopReason::InsnLimit);
+        assert!(m.harts[0].wfi);
     }
 }
