@@ -77,6 +77,7 @@ pub fn run(args: BootArgs) -> Result<ExitCode, String> {
         mem,
         smp: args.smp,
         engine: args.engine,
+        jit: Default::default(),
         icount: None,
         dump_dtb: None,
         max_insns: None,

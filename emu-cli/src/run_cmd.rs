@@ -5,10 +5,11 @@ use crate::{parse_size, EngineKind};
 use clap::Args;
 use emu_core::machine::{stop, Clock, StopReason};
 use emu_devices::board::{self, BiosChoice, BoardConfig, DriveConfig};
+use emu_jit::{DivergenceSlot, JitConfig, JitEngine, JitStats};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Exit status when the guest asked for a reboot.
 pub const EXIT_REBOOT: u8 = 10;
@@ -61,6 +62,75 @@ pub struct RunArgs {
     /// Print instructions retired, wall time and speed on exit.
     #[arg(long)]
     pub stats: bool,
+    /// JIT options.
+    #[command(flatten)]
+    pub jit: JitArgs,
+}
+
+/// Options of the JIT engine (`--engine jit`).
+#[derive(Args, Debug, Clone)]
+pub struct JitArgs {
+    /// Run the interpreter side by side on a shadow hart and stop at the
+    /// first divergence (needs --engine jit).
+    #[arg(long)]
+    pub lockstep: bool,
+    /// Print JIT statistics on exit.
+    #[arg(long)]
+    pub jit_stats: bool,
+    /// Block executions before a block is compiled (0: compile every block
+    /// when first seen; with --jit-sync before it first runs).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub jit_threshold: u32,
+    /// Wait for every compile batch instead of running on in the
+    /// interpreter (deterministic; for tests).
+    #[arg(long)]
+    pub jit_sync: bool,
+    /// Cranelift optimization level of translations.
+    #[arg(long, value_name = "LEVEL", default_value = "none", value_parser = ["none", "speed", "speed_and_size"])]
+    pub jit_opt: String,
+}
+
+impl Default for JitArgs {
+    fn default() -> Self {
+        JitArgs {
+            lockstep: false,
+            jit_stats: false,
+            jit_threshold: 50,
+            jit_sync: false,
+            jit_opt: "none".into(),
+        }
+    }
+}
+
+impl JitArgs {
+    /// Check the options against the engine choice.
+    pub fn check(&self, engine: EngineKind) -> Result<(), String> {
+        if engine != EngineKind::Jit && (self.lockstep || self.jit_stats || self.jit_sync) {
+            return Err("--lockstep, --jit-stats and --jit-sync need --engine jit".into());
+        }
+        Ok(())
+    }
+
+    /// Build the JIT engine. `stop` is the machine's stop flag (a lockstep
+    /// divergence stops the machine through it).
+    pub fn engine(
+        &self,
+        stop: Arc<AtomicU64>,
+        sink: Arc<Mutex<JitStats>>,
+    ) -> Result<(JitEngine, Option<DivergenceSlot>), String> {
+        let cfg = JitConfig {
+            threshold: self.jit_threshold,
+            sync: self.jit_sync,
+            lockstep: self.lockstep,
+            opt_level: self.jit_opt.clone(),
+            ..JitConfig::default()
+        };
+        let mut e = JitEngine::new(cfg)?;
+        e.set_stop_flag(stop, stop::FAIL);
+        e.set_stats_sink(sink);
+        let slot = e.divergence_slot();
+        Ok((e, slot))
+    }
 }
 
 fn parse_drive(s: &str) -> Result<DriveConfig, String> {
@@ -89,9 +159,7 @@ fn parse_drive(s: &str) -> Result<DriveConfig, String> {
 
 /// Run `emu run`.
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
-    if args.engine == EngineKind::Jit {
-        return Err("--engine jit: this build has no JIT engine yet; use --engine interp".into());
-    }
+    args.jit.check(args.engine)?;
     let bios = match args.bios.as_str() {
         "none" => BiosChoice::None,
         path => BiosChoice::File(PathBuf::from(path)),
@@ -121,6 +189,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         console: Box::new(std::io::stdout()),
     };
     let mut b = board::build(cfg).map_err(|e| e.to_string())?;
+    let jit_stats = Arc::new(Mutex::new(JitStats::default()));
+    let mut divergence = None;
+    if args.engine == EngineKind::Jit {
+        let (e, slot) = args.jit.engine(b.machine.stop_flag(), jit_stats.clone())?;
+        b.machine.set_engine(Box::new(e));
+        divergence = slot;
+    }
     if let Some(path) = &args.dump_dtb {
         std::fs::write(path, &b.dtb)
             .map_err(|e| format!("cannot write the device tree to {}: {e}", path.display()))?;
@@ -165,6 +240,19 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     };
     b.machine.flush_devices();
     drop(_raw);
+    // Dropping the engine stops its compile thread and merges its counters.
+    b.machine
+        .set_engine(Box::new(emu_core::engine::Interpreter));
+    if args.jit.jit_stats {
+        if let Ok(s) = jit_stats.lock() {
+            eprint!("{s}");
+        }
+    }
+    if let Some(report) = divergence.as_ref().and_then(|d| d.lock().ok()?.clone()) {
+        eprintln!("emu: lockstep found a divergence (reported above)");
+        let _ = report;
+        return Ok(ExitCode::from(EXIT_GUEST_FAIL));
+    }
     if args.stats {
         let secs = started.elapsed().as_secs_f64();
         let n = b.machine.total_insns;

@@ -1,5 +1,6 @@
 //! `emu test`: run bare-metal test ELFs through HTIF.
 
+use crate::run_cmd::JitArgs;
 use crate::{parse_size, EngineKind};
 use clap::Args;
 use emu_core::elf::load_elf;
@@ -7,8 +8,10 @@ use emu_core::htif::Htif;
 use emu_core::machine::{Clock, Machine, StopReason};
 use emu_devices::clint::Clint;
 use emu_devices::layout::{CLINT_BASE, CLINT_SIZE};
+use emu_jit::JitStats;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 /// Arguments of `emu test`.
 #[derive(Args, Debug)]
@@ -28,6 +31,9 @@ pub struct TestArgs {
     /// Echo the tests' HTIF console output.
     #[arg(long)]
     console: bool,
+    /// JIT options.
+    #[command(flatten)]
+    jit: JitArgs,
 }
 
 enum Outcome {
@@ -36,18 +42,15 @@ enum Outcome {
 }
 
 pub fn run(args: TestArgs) -> Result<ExitCode, String> {
-    if args.engine == EngineKind::Jit {
-        return Err(
-            "--engine jit: this build has no JIT engine yet; use --engine interp".to_string(),
-        );
-    }
+    args.jit.check(args.engine)?;
+    let jit_stats = Arc::new(Mutex::new(JitStats::default()));
     let (mut passed, mut failed) = (0u32, 0u32);
     for path in &args.files {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        match run_one(path, &args) {
+        match run_one(path, &args, &jit_stats) {
             Ok(Outcome::Pass) => {
                 passed += 1;
                 println!("PASS {name}");
@@ -63,6 +66,11 @@ pub fn run(args: TestArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    if args.jit.jit_stats {
+        if let Ok(s) = jit_stats.lock() {
+            eprint!("{s}");
+        }
+    }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -71,7 +79,11 @@ pub fn run(args: TestArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn run_one(path: &Path, args: &TestArgs) -> Result<Outcome, String> {
+fn run_one(
+    path: &Path,
+    args: &TestArgs,
+    jit_stats: &Arc<Mutex<JitStats>>,
+) -> Result<Outcome, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     let mut m = Machine::new(1, args.mem, Clock::Deterministic { insns_per_tick: 10 })
         .map_err(|e| e.to_string())?;
@@ -90,7 +102,20 @@ fn run_one(path: &Path, args: &TestArgs) -> Result<Outcome, String> {
     m.bus
         .add(CLINT_BASE, CLINT_SIZE, Box::new(clint))
         .map_err(|e| e.to_string())?;
-    Ok(match m.run(args.max_insns) {
+    let mut divergence = None;
+    if args.engine == EngineKind::Jit {
+        let (e, slot) = args.jit.engine(m.stop_flag(), jit_stats.clone())?;
+        m.set_engine(Box::new(e));
+        divergence = slot;
+    }
+    let reason = m.run(args.max_insns);
+    // Dropping the engine stops its compile thread and merges its counters.
+    m.set_engine(Box::new(emu_core::engine::Interpreter));
+    if let Some(report) = divergence.as_ref().and_then(|d| d.lock().ok()?.clone()) {
+        let first = report.lines().nth(1).unwrap_or("").trim().to_string();
+        return Ok(Outcome::Fail(format!("lockstep divergence: {first}")));
+    }
+    Ok(match reason {
         StopReason::HtifExit(0) => Outcome::Pass,
         StopReason::HtifExit(n) => Outcome::Fail(format!("test {n} failed")),
         StopReason::InsnLimit => Outcome::Fail(format!(

@@ -13,9 +13,10 @@ use crate::hart::{Hart, Priv};
 use crate::pmp::{self, PmpResult};
 use crate::trap::{cause, Trap};
 
-const TLB_SIZE: usize = 256;
+/// Entries in each TLB array.
+pub const TLB_SIZE: usize = 256;
 /// RAM offset marker for pages that are not RAM.
-const NOT_RAM: u64 = u64::MAX;
+pub const NOT_RAM: u64 = u64::MAX;
 
 /// Kind of memory access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +62,10 @@ impl Access {
     }
 }
 
+/// One TLB entry. `#[repr(C)]`: translated code probes the TLB inline
+/// (see [`Tlb::entries_addr`] and the `TLB_ENTRY_*` constants).
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 struct Entry {
     /// `(vpn << 2) | priv`, or `u64::MAX` when empty.
     tag: u64,
@@ -76,6 +80,13 @@ const EMPTY: Entry = Entry {
     ppage: 0,
     ram_off: NOT_RAM,
 };
+
+/// Size of a TLB entry in bytes.
+pub const TLB_ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
+/// Offset of the tag (`(vpn << 2) | privilege`) in an entry.
+pub const TLB_ENTRY_TAG: usize = std::mem::offset_of!(Entry, tag);
+/// Offset of the RAM offset of the page (or [`NOT_RAM`]) in an entry.
+pub const TLB_ENTRY_RAM_OFF: usize = std::mem::offset_of!(Entry, ram_off);
 
 /// The per-hart translation caches.
 pub struct Tlb {
@@ -94,6 +105,16 @@ impl Tlb {
         Tlb {
             e: Box::new([[EMPTY; TLB_SIZE]; 3]),
         }
+    }
+
+    /// Address of the entries, `[[Entry; TLB_SIZE]; 3]` indexed by
+    /// [`Access`] then by `vpn % TLB_SIZE`, for translated code's inline
+    /// TLB probe. The array never moves while the `Tlb` lives. A hit (tag
+    /// equal, RAM offset not [`NOT_RAM`]) means the whole page is RAM at
+    /// that offset and the access is permitted, exactly as for
+    /// [`Hart::translate`].
+    pub fn entries_addr(&self) -> usize {
+        self.e.as_ptr() as usize
     }
 
     /// Drop every entry.

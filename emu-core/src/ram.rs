@@ -173,6 +173,22 @@ impl Ram {
         true
     }
 
+    /// Host address of RAM offset 0, for translated code's inline loads
+    /// and stores. Translated code uses it only with page offsets from TLB
+    /// entries (filled from [`Ram::offset_of`]-checked whole pages) plus an
+    /// in-page offset, and stores inline only to pages whose code bit is
+    /// clear (see [`Ram::code_bitmap_addr`]).
+    pub fn host_addr(&mut self) -> usize {
+        self.map.as_mut_ptr() as usize
+    }
+
+    /// Address of the code-page bitmap: one `u64` word per 64 pages, bit
+    /// `page % 64` set when the page holds cached code (a store to it must
+    /// go through [`Ram::write_sized`] so the code is invalidated).
+    pub fn code_bitmap_addr(&self) -> usize {
+        self.code_pages.as_ptr() as usize
+    }
+
     /// Mark the page holding RAM offset `off` as containing cached code.
     pub fn mark_code(&self, off: u64) {
         let page = off / 4096;

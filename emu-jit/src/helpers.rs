@@ -55,12 +55,23 @@ impl HelperCounts {
 
 /// What translated code gets as its second argument.
 ///
-/// `val` is first so that its offset is fixed and small; translated code
-/// reads a loaded value from it after the load helper returns.
+/// The words first are read by translated code (offsets `CTX_*`).
 #[repr(C)]
 pub struct JitCtx<'a> {
     /// The value the load helper produced.
     pub val: u64,
+    /// [`emu_core::mmu::Tlb::entries_addr`] of the hart.
+    pub tlb: u64,
+    /// [`emu_core::ram::Ram::host_addr`].
+    pub ram_host: u64,
+    /// [`emu_core::ram::Ram::code_bitmap_addr`].
+    pub code_bitmap: u64,
+    /// The privilege loads and stores use (TLB tag bits), kept current by
+    /// the helpers.
+    pub data_priv: u64,
+    /// Non-zero while the hart holds an LR reservation (inline stores then
+    /// take the helper, which breaks it), kept current by the helpers.
+    pub reserved: u64,
     /// The machine's bus.
     pub bus: &'a mut Bus,
     /// A trap raised by a helper; the engine takes it after the
@@ -74,10 +85,15 @@ pub struct JitCtx<'a> {
 }
 
 impl<'a> JitCtx<'a> {
-    /// A context for one call of translated code.
-    pub fn new(bus: &'a mut Bus, counts: &'a mut HelperCounts) -> Self {
+    /// A context for one call of translated code on `hart`.
+    pub fn new(hart: &Hart, bus: &'a mut Bus, counts: &'a mut HelperCounts) -> Self {
         JitCtx {
             val: 0,
+            tlb: hart.tlb.entries_addr() as u64,
+            ram_host: bus.ram.host_addr() as u64,
+            code_bitmap: bus.ram.code_bitmap_addr() as u64,
+            data_priv: hart.data_priv() as u64,
+            reserved: hart.reservation.is_some() as u64,
             bus,
             trap: None,
             flush_all: false,
@@ -88,6 +104,16 @@ impl<'a> JitCtx<'a> {
 
 /// Byte offset of [`JitCtx::val`].
 pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
+/// Byte offset of [`JitCtx::tlb`].
+pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
+/// Byte offset of [`JitCtx::ram_host`].
+pub const CTX_RAM_HOST: i32 = std::mem::offset_of!(JitCtx<'static>, ram_host) as i32;
+/// Byte offset of [`JitCtx::code_bitmap`].
+pub const CTX_CODE_BITMAP: i32 = std::mem::offset_of!(JitCtx<'static>, code_bitmap) as i32;
+/// Byte offset of [`JitCtx::data_priv`].
+pub const CTX_DATA_PRIV: i32 = std::mem::offset_of!(JitCtx<'static>, data_priv) as i32;
+/// Byte offset of [`JitCtx::reserved`].
+pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as i32;
 
 /// Load `size` bytes at virtual `va` (zero-extended) into `cx.val`.
 /// Returns 0, or 1 with the trap stored in `cx.trap`.
@@ -109,7 +135,9 @@ pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, size: u32) ->
 /// with the trap stored in `cx.trap`.
 pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, size: u32) -> u32 {
     cx.counts.stores += 1;
-    match h.store(cx.bus, va, size as u8, val) {
+    let r = h.store(cx.bus, va, size as u8, val);
+    cx.reserved = h.reservation.is_some() as u64;
+    match r {
         Ok(()) => 0,
         Err(t) => {
             cx.trap = Some(t);
@@ -125,7 +153,10 @@ pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, si
 /// the instret of the instructions before it.
 pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
     cx.counts.exec_by_op[insn.op as u8 as usize] += 1;
-    match h.exec(cx.bus, insn) {
+    let r = h.exec(cx.bus, insn);
+    cx.reserved = h.reservation.is_some() as u64;
+    cx.data_priv = h.data_priv() as u64;
+    match r {
         Ok(()) => {
             h.instret = h.instret.wrapping_add(1);
             if insn.op == Op::FenceI {

@@ -16,14 +16,19 @@
 //! the context for the engine to take) and `instret` counting the
 //! instructions retired.
 
-use crate::helpers::{self, CTX_VAL_OFFSET};
+use crate::helpers::{
+    self, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_RAM_HOST, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET,
+};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlags, Signature, Type, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, Type, Value,
+};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Module};
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
+use emu_core::mmu::{NOT_RAM, TLB_ENTRY_BYTES, TLB_ENTRY_RAM_OFF, TLB_ENTRY_TAG, TLB_SIZE};
 use std::mem::offset_of;
 
 const X_OFF: i32 = offset_of!(Hart, x) as i32;
@@ -94,11 +99,21 @@ impl Translator {
         }
     }
 
+    /// The IR of the last translated function (for debugging).
+    pub fn last_ir(&self) -> String {
+        self.ctx.func.display().to_string()
+    }
+
     /// Translate `insns` into a new function of `module`. The instructions
     /// must stay at their address (the exec helper is passed pointers to
     /// them) for as long as the code may run.
-    pub fn translate<M: Module>(&mut self, module: &mut M, insns: &[Insn]) -> Result<FuncId, String> {
-        let ptr = module.target_config().pointer_type();
+    pub fn translate<M: Module>(
+        &mut self,
+        module: &mut M,
+        insns: &[Insn],
+    ) -> Result<FuncId, String> {
+        let tcfg = module.target_config();
+        let ptr = tcfg.pointer_type();
         let call_conv = module.target_config().default_call_conv;
         module.clear_context(&mut self.ctx);
         let mut sig = Signature::new(call_conv);
@@ -108,7 +123,9 @@ impl Translator {
         self.ctx.func.signature = sig.clone();
 
         let mut load_sig = Signature::new(call_conv);
-        load_sig.params.extend([ptr, ptr, I64, I32].map(AbiParam::new));
+        load_sig
+            .params
+            .extend([ptr, ptr, I64, I32].map(AbiParam::new));
         load_sig.returns.push(AbiParam::new(I32));
         let mut store_sig = Signature::new(call_conv);
         store_sig
@@ -131,6 +148,10 @@ impl Translator {
         b.seal_block(entry);
         let hart = b.block_params(entry)[0];
         let cx = b.block_params(entry)[1];
+        let pc0 = b.ins().load(I64, flags(), hart, PC_OFF);
+        let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
+        let ram_host = b.ins().load(I64, flags(), cx, CTX_RAM_HOST);
+        let bitmap = b.ins().load(I64, flags(), cx, CTX_CODE_BITMAP);
         let mut regs = [Variable::from_u32(0); 32];
         for r in regs.iter_mut().skip(1) {
             *r = b.declare_var(I64);
@@ -144,11 +165,16 @@ impl Translator {
             defined: [false; 32],
             dirty: [false; 32],
             pending_instret: 0,
-            pc0: None,
+            pc0,
+            trap_exit: None,
+            tlb,
+            ram_host,
+            bitmap,
             sigs,
         };
         t.body(insns);
-        t.b.finalize();
+        t.finish_trap_exit();
+        t.b.finalize(tcfg);
 
         let id = module
             .declare_anonymous_function(&sig)
@@ -178,13 +204,26 @@ struct Emit<'a> {
     dirty: [bool; 32],
     /// Instructions retired since `instret` was last stored.
     pending_instret: i64,
-    /// The guest pc at entry.
-    pc0: Option<Value>,
+    /// The guest pc at entry (loaded in the entry block: an exec helper
+    /// moves the stored pc on).
+    pc0: Value,
+    /// The shared exit of helpers that trapped.
+    trap_exit: Option<Block>,
+    /// `JitCtx::tlb`, `ram_host`, `code_bitmap` (constant per call).
+    tlb: Value,
+    ram_host: Value,
+    bitmap: Value,
     sigs: Sigs,
 }
 
-fn flags() -> MemFlags {
-    MemFlags::trusted()
+/// Accesses to the hart and the context: aligned, cannot trap.
+fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Accesses to guest RAM: in bounds (cannot trap), maybe misaligned.
+fn guest_flags() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
 }
 
 impl Emit<'_> {
@@ -215,21 +254,11 @@ impl Emit<'_> {
     }
 
     fn pc_at(&mut self, off: u64) -> Value {
-        let pc0 = match self.pc0 {
-            Some(v) => v,
-            None => {
-                // The entry block dominates everything; emitting the load
-                // at the current point is equally valid because nothing
-                // before the first use changes the stored pc.
-                let v = self.b.ins().load(I64, flags(), self.hart, PC_OFF);
-                self.pc0 = Some(v);
-                v
-            }
-        };
+        let pc0 = self.pc0;
         if off == 0 {
             pc0
         } else {
-            self.b.ins().iadd_imm(pc0, off as i64)
+            self.b.ins().iadd_imm_s(pc0, off as i64)
         }
     }
 
@@ -248,7 +277,7 @@ impl Emit<'_> {
     fn add_instret(&mut self, n: i64) {
         if n != 0 {
             let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
-            let v = self.b.ins().iadd_imm(v, n);
+            let v = self.b.ins().iadd_imm_s(v, n);
             self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
         }
     }
@@ -268,16 +297,52 @@ impl Emit<'_> {
     /// After a helper call returning `status`: if non-zero, leave through a
     /// trap exit (registers written back, pc = `trap_pc` if given, instret
     /// counting `retired` instructions); otherwise continue.
-    fn check_trap(&mut self, status: Value, trap_pc: Option<Value>, retired: i64) {
-        let trap_blk = self.b.create_block();
+    /// After a helper call returning `status`: if non-zero, leave through
+    /// the shared trap exit (pc = `trap_pc`, instret advanced by the
+    /// pending count, `retired` returned); otherwise continue. The guest
+    /// registers must already be in the hart (the slow paths write them
+    /// back before calling a helper).
+    fn check_trap(&mut self, status: Value, trap_pc: Value, retired: i64) {
+        let exit = match self.trap_exit {
+            Some(b) => b,
+            None => {
+                let b = self.b.create_block();
+                self.b.append_block_param(b, I64);
+                self.b.append_block_param(b, I64);
+                self.b.append_block_param(b, I64);
+                self.b.set_cold_block(b);
+                self.trap_exit = Some(b);
+                b
+            }
+        };
         let cont = self.b.create_block();
-        self.b.set_cold_block(trap_blk);
-        self.b.ins().brif(status, trap_blk, &[], cont, &[]);
-        self.b.seal_block(trap_blk);
+        let k = self.b.ins().iconst(I64, self.pending_instret);
+        let r = self.b.ins().iconst(I64, retired);
+        self.b.ins().brif(
+            status,
+            exit,
+            &[trap_pc.into(), k.into(), r.into()],
+            cont,
+            &[],
+        );
         self.b.seal_block(cont);
-        self.b.switch_to_block(trap_blk);
-        self.exit(trap_pc, retired);
         self.b.switch_to_block(cont);
+    }
+
+    /// Emit the shared trap exit (after the body: all its predecessors
+    /// are known).
+    fn finish_trap_exit(&mut self) {
+        if let Some(b) = self.trap_exit {
+            self.b.seal_block(b);
+            self.b.switch_to_block(b);
+            let p = self.b.block_params(b).to_vec();
+            let (pc, k, r) = (p[0], p[1], p[2]);
+            let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
+            let v = self.b.ins().iadd(v, k);
+            self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
+            self.b.ins().store(flags(), pc, self.hart, PC_OFF);
+            self.b.ins().return_(&[r]);
+        }
     }
 
     fn body(&mut self, insns: &[Insn]) {
@@ -298,52 +363,23 @@ impl Emit<'_> {
                 }
                 Kind::Load => {
                     let a = self.rx(insn.rs1);
-                    let va = self.b.ins().iadd_imm(a, insn.imm as i64);
+                    let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
                     let (size, signed) = load_shape(insn.op);
-                    let size_v = self.b.ins().iconst(I32, size as i64);
-                    let f = self.b.ins().iconst(self.ptr, helpers::load as usize as i64);
-                    let call =
-                        self.b
-                            .ins()
-                            .call_indirect(self.sigs.load, f, &[self.hart, self.cx, va, size_v]);
-                    let st = self.b.inst_results(call)[0];
-                    let pc = self.pc_at(off);
-                    self.check_trap(st, Some(pc), idx as i64);
-                    let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
-                    let v = if signed && size < 8 {
-                        let narrow = match size {
-                            1 => types::I8,
-                            2 => types::I16,
-                            _ => types::I32,
-                        };
-                        let t = self.b.ins().ireduce(narrow, raw);
-                        self.b.ins().sextend(I64, t)
-                    } else {
-                        raw
-                    };
+                    let v = self.load(va, size, signed, off, idx as i64);
                     self.wx(insn.rd, v);
                     self.pending_instret += 1;
                 }
                 Kind::Store => {
                     let a = self.rx(insn.rs1);
                     let val = self.rx(insn.rs2);
-                    let va = self.b.ins().iadd_imm(a, insn.imm as i64);
+                    let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
                     let size = match insn.op {
                         Op::Sb => 1,
                         Op::Sh => 2,
                         Op::Sw => 4,
                         _ => 8,
                     };
-                    let size_v = self.b.ins().iconst(I32, size);
-                    let f = self.b.ins().iconst(self.ptr, helpers::store as usize as i64);
-                    let call = self.b.ins().call_indirect(
-                        self.sigs.store,
-                        f,
-                        &[self.hart, self.cx, va, val, size_v],
-                    );
-                    let st = self.b.inst_results(call)[0];
-                    let pc = self.pc_at(off);
-                    self.check_trap(st, Some(pc), idx as i64);
+                    self.store(va, val, size, off, idx as i64);
                     self.pending_instret += 1;
                 }
                 Kind::Exec => {
@@ -354,19 +390,22 @@ impl Emit<'_> {
                     self.b.ins().store(flags(), pc, self.hart, PC_OFF);
                     self.add_instret(self.pending_instret);
                     self.pending_instret = 0;
-                    let f = self.b.ins().iconst(self.ptr, helpers::exec as usize as i64);
+                    let f = self
+                        .b
+                        .ins()
+                        .iconst(self.ptr, helpers::exec as *const () as usize as i64);
                     let ip = self
                         .b
                         .ins()
                         .iconst(self.ptr, insn as *const Insn as usize as i64);
-                    let call = self
-                        .b
-                        .ins()
-                        .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
+                    let call =
+                        self.b
+                            .ins()
+                            .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
                     let st = self.b.inst_results(call)[0];
                     // On a trap the helper changed nothing and pc and
                     // instret are already in place.
-                    self.check_trap(st, None, idx as i64);
+                    self.check_trap(st, pc, idx as i64);
                     // The helper may have written any register; reload on
                     // next use.
                     self.defined = [false; 32];
@@ -389,13 +428,170 @@ impl Emit<'_> {
         self.b.ins().return_(&[z]);
     }
 
+    /// The inline TLB probe: the host address of `va` if the TLB of
+    /// `access` (1 = load, 2 = store) hits on a RAM page for an access of
+    /// `size` bytes that stays in the page, in a block the code branches
+    /// to; otherwise the code continues in `slow`. Returns (hit block,
+    /// host address value valid in it, RAM offset of the page).
+    fn tlb_probe(
+        &mut self,
+        va: Value,
+        size: u32,
+        access: usize,
+        slow: Block,
+    ) -> (Block, Value, Value) {
+        let vpn = self.b.ins().ushr_imm_s(va, 12);
+        let idx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
+        let scaled = self.b.ins().imul_imm_s(idx, TLB_ENTRY_BYTES as i64);
+        let base = self
+            .b
+            .ins()
+            .iadd_imm_s(self.tlb, (access * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
+        let entry = self.b.ins().iadd(base, scaled);
+        let tag = self.b.ins().load(I64, flags(), entry, TLB_ENTRY_TAG as i32);
+        let ram_off = self
+            .b
+            .ins()
+            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
+        let prv = self.b.ins().load(I64, flags(), self.cx, CTX_DATA_PRIV);
+        let want = self.b.ins().ishl_imm_s(vpn, 2);
+        let want = self.b.ins().bor(want, prv);
+        let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
+        let not_ram = self.b.ins().iconst(I64, NOT_RAM as i64);
+        let is_ram = self.b.ins().icmp(IntCC::NotEqual, ram_off, not_ram);
+        let mut ok = self.b.ins().band(hit, is_ram);
+        let page_off = self.b.ins().band_imm_s(va, 0xfff);
+        if size > 1 {
+            let fits = self.b.ins().icmp_imm_s(
+                IntCC::UnsignedLessThanOrEqual,
+                page_off,
+                0x1000 - size as i64,
+            );
+            ok = self.b.ins().band(ok, fits);
+        }
+        let hit_blk = self.b.create_block();
+        self.b.ins().brif(ok, hit_blk, &[], slow, &[]);
+        self.b.seal_block(hit_blk);
+        self.b.switch_to_block(hit_blk);
+        let off = self.b.ins().iadd(ram_off, page_off);
+        let host = self.b.ins().iadd(self.ram_host, off);
+        (hit_blk, host, ram_off)
+    }
+
+    /// An integer load of `size` bytes at `va`: inline on a TLB hit, else
+    /// through the load helper (which may trap).
+    fn load(&mut self, va: Value, size: u32, signed: bool, off: u64, idx: i64) -> Value {
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, I64);
+        self.b.set_cold_block(slow);
+        let (_, host, _) = self.tlb_probe(va, size, 1, slow);
+        let g = guest_flags();
+        let v = match (size, signed) {
+            (1, false) => self.b.ins().uload8(I64, g, host, 0),
+            (1, true) => self.b.ins().sload8(I64, g, host, 0),
+            (2, false) => self.b.ins().uload16(I64, g, host, 0),
+            (2, true) => self.b.ins().sload16(I64, g, host, 0),
+            (4, false) => self.b.ins().uload32(g, host, 0),
+            (4, true) => self.b.ins().sload32(g, host, 0),
+            _ => self.b.ins().load(I64, g, host, 0),
+        };
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        // A trap leaves through the shared exit: registers go back first.
+        self.write_back();
+        let size_v = self.b.ins().iconst(I32, size as i64);
+        let f = self
+            .b
+            .ins()
+            .iconst(self.ptr, helpers::load as *const () as usize as i64);
+        let call = self
+            .b
+            .ins()
+            .call_indirect(self.sigs.load, f, &[self.hart, self.cx, va, size_v]);
+        let st = self.b.inst_results(call)[0];
+        let pc = self.pc_at(off);
+        self.check_trap(st, pc, idx);
+        let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
+        let v = if signed && size < 8 {
+            let narrow = match size {
+                1 => types::I8,
+                2 => types::I16,
+                _ => types::I32,
+            };
+            let t = self.b.ins().ireduce(narrow, raw);
+            self.b.ins().sextend(I64, t)
+        } else {
+            raw
+        };
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// An integer store: inline on a TLB hit to a page without translated
+    /// code while no LR reservation is held, else through the store helper
+    /// (which may trap, invalidates code, breaks reservations).
+    fn store(&mut self, va: Value, val: Value, size: u32, off: u64, idx: i64) {
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let (_, _, ram_off) = self.tlb_probe(va, size, 2, slow);
+        // Code bit of the page, and the reservation flag.
+        let page = self.b.ins().ushr_imm_s(ram_off, 12);
+        let word_idx = self.b.ins().ushr_imm_s(page, 6);
+        let word_off = self.b.ins().ishl_imm_s(word_idx, 3);
+        let word_addr = self.b.ins().iadd(self.bitmap, word_off);
+        let word = self.b.ins().load(I64, flags(), word_addr, 0);
+        let bit = self.b.ins().ushr(word, page);
+        let bit = self.b.ins().band_imm_s(bit, 1);
+        let resv = self.b.ins().load(I64, flags(), self.cx, CTX_RESERVED);
+        let busy = self.b.ins().bor(bit, resv);
+        let fast = self.b.create_block();
+        self.b.ins().brif(busy, slow, &[], fast, &[]);
+        self.b.seal_block(fast);
+        self.b.switch_to_block(fast);
+        let page_off = self.b.ins().band_imm_s(va, 0xfff);
+        let o = self.b.ins().iadd(ram_off, page_off);
+        let host = self.b.ins().iadd(self.ram_host, o);
+        let g = guest_flags();
+        match size {
+            1 => self.b.ins().istore8(g, val, host, 0),
+            2 => self.b.ins().istore16(g, val, host, 0),
+            4 => self.b.ins().istore32(g, val, host, 0),
+            _ => self.b.ins().store(g, val, host, 0),
+        };
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        // A trap leaves through the shared exit: registers go back first.
+        self.write_back();
+        let size_v = self.b.ins().iconst(I32, size as i64);
+        let f = self
+            .b
+            .ins()
+            .iconst(self.ptr, helpers::store as *const () as usize as i64);
+        let call =
+            self.b
+                .ins()
+                .call_indirect(self.sigs.store, f, &[self.hart, self.cx, va, val, size_v]);
+        let st = self.b.inst_results(call)[0];
+        let pc = self.pc_at(off);
+        self.check_trap(st, pc, idx);
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+    }
+
     fn sext32(&mut self, v: Value) -> Value {
         let t = self.b.ins().ireduce(I32, v);
         self.b.ins().sextend(I64, t)
     }
 
     fn uext32(&mut self, v: Value) -> Value {
-        self.b.ins().band_imm(v, 0xffff_ffff)
+        self.b.ins().band_imm_s(v, 0xffff_ffff)
     }
 
     fn bool64(&mut self, c: Value) -> Value {
@@ -435,8 +631,8 @@ impl Emit<'_> {
                 let b = self.rx(i.rs2);
                 let c = self.b.ins().icmp($cc, a, b);
                 let pc = self.pc_at(off);
-                let t = self.b.ins().iadd_imm(pc, imm);
-                let f = self.b.ins().iadd_imm(pc, len);
+                let t = self.b.ins().iadd_imm_s(pc, imm);
+                let f = self.b.ins().iadd_imm_s(pc, len);
                 return Some(self.b.ins().select(c, t, f));
             }};
         }
@@ -460,21 +656,21 @@ impl Emit<'_> {
             Lui => self.b.ins().iconst(I64, imm),
             Auipc => {
                 let pc = self.pc_at(off);
-                self.b.ins().iadd_imm(pc, imm)
+                self.b.ins().iadd_imm_s(pc, imm)
             }
             Jal => {
                 let pc = self.pc_at(off);
-                let link = self.b.ins().iadd_imm(pc, len);
-                let t = self.b.ins().iadd_imm(pc, imm);
+                let link = self.b.ins().iadd_imm_s(pc, len);
+                let t = self.b.ins().iadd_imm_s(pc, imm);
                 self.wx(i.rd, link);
                 return Some(t);
             }
             Jalr => {
                 let a = self.rx(i.rs1);
-                let t = self.b.ins().iadd_imm(a, imm);
-                let t = self.b.ins().band_imm(t, !1);
+                let t = self.b.ins().iadd_imm_s(a, imm);
+                let t = self.b.ins().band_imm_s(t, !1);
                 let pc = self.pc_at(off);
-                let link = self.b.ins().iadd_imm(pc, len);
+                let link = self.b.ins().iadd_imm_s(pc, len);
                 self.wx(i.rd, link);
                 return Some(t);
             }
@@ -485,23 +681,23 @@ impl Emit<'_> {
             Bltu => branch!(IntCC::UnsignedLessThan),
             Bgeu => branch!(IntCC::UnsignedGreaterThanOrEqual),
             Fence => return None,
-            Addi => ri!(iadd_imm, imm),
+            Addi => ri!(iadd_imm_s, imm),
             Slti => {
                 let a = self.rx(i.rs1);
-                let c = self.b.ins().icmp_imm(IntCC::SignedLessThan, a, imm);
+                let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, a, imm);
                 self.bool64(c)
             }
             Sltiu => {
                 let a = self.rx(i.rs1);
-                let c = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, a, imm);
+                let c = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, a, imm);
                 self.bool64(c)
             }
-            Xori => ri!(bxor_imm, imm),
-            Ori => ri!(bor_imm, imm),
-            Andi => ri!(band_imm, imm),
-            Slli => ri!(ishl_imm, imm & 63),
-            Srli => ri!(ushr_imm, imm & 63),
-            Srai => ri!(sshr_imm, imm & 63),
+            Xori => ri!(bxor_imm_s, imm),
+            Ori => ri!(bor_imm_s, imm),
+            Andi => ri!(band_imm_s, imm),
+            Slli => ri!(ishl_imm_s, imm & 63),
+            Srli => ri!(ushr_imm_s, imm & 63),
+            Srai => ri!(sshr_imm_s, imm & 63),
             Add => rr!(iadd),
             Sub => rr!(isub),
             Sll => rr!(ishl),
@@ -512,18 +708,18 @@ impl Emit<'_> {
             Sra => rr!(sshr),
             Or => rr!(bor),
             And => rr!(band),
-            Addiw => w32!(ri!(iadd_imm, imm)),
-            Slliw => w32!(ri!(ishl_imm, imm & 31)),
+            Addiw => w32!(ri!(iadd_imm_s, imm)),
+            Slliw => w32!(ri!(ishl_imm_s, imm & 31)),
             Srliw => {
                 let a = self.rx(i.rs1);
                 let a = self.b.ins().ireduce(I32, a);
-                let r = self.b.ins().ushr_imm(a, imm & 31);
+                let r = self.b.ins().ushr_imm_s(a, imm & 31);
                 self.b.ins().sextend(I64, r)
             }
             Sraiw => {
                 let a = self.rx(i.rs1);
                 let a = self.b.ins().ireduce(I32, a);
-                let r = self.b.ins().sshr_imm(a, imm & 31);
+                let r = self.b.ins().sshr_imm_s(a, imm & 31);
                 self.b.ins().sextend(I64, r)
             }
             Addw => w32!(rr!(iadd)),
@@ -538,7 +734,7 @@ impl Emit<'_> {
                 let a = self.rx(i.rs1);
                 let b = self.rx(i.rs2);
                 let hi = self.b.ins().umulhi(a, b);
-                let sign = self.b.ins().sshr_imm(a, 63);
+                let sign = self.b.ins().sshr_imm_s(a, 63);
                 let corr = self.b.ins().band(sign, b);
                 self.b.ins().isub(hi, corr)
             }
@@ -588,13 +784,13 @@ impl Emit<'_> {
                 } else {
                     a
                 };
-                let s = self.b.ins().ishl_imm(a, sh);
+                let s = self.b.ins().ishl_imm_s(a, sh);
                 self.b.ins().iadd(b, s)
             }
             SlliUw => {
                 let a = self.rx(i.rs1);
                 let a = self.uext32(a);
-                self.b.ins().ishl_imm(a, imm & 63)
+                self.b.ins().ishl_imm_s(a, imm & 63)
             }
             Andn => rr!(band_not),
             Orn => rr!(bor_not),
@@ -639,10 +835,10 @@ impl Emit<'_> {
                 let n = self.b.ins().ireduce(t, a);
                 self.b.ins().sextend(I64, n)
             }
-            ZextH => ri!(band_imm, 0xffff),
+            ZextH => ri!(band_imm_s, 0xffff),
             Rol => rr!(rotl),
             Ror => rr!(rotr),
-            Rori => ri!(rotr_imm, imm & 63),
+            Rori => ri!(rotr_imm_s, imm & 63),
             Rolw | Rorw => {
                 let a = self.rx(i.rs1);
                 let b = self.rx(i.rs2);
@@ -657,7 +853,7 @@ impl Emit<'_> {
             Roriw => {
                 let a = self.rx(i.rs1);
                 let a = self.b.ins().ireduce(I32, a);
-                let r = self.b.ins().rotr_imm(a, imm & 31);
+                let r = self.b.ins().rotr_imm_s(a, imm & 31);
                 self.b.ins().sextend(I64, r)
             }
             OrcB => {
@@ -665,12 +861,12 @@ impl Emit<'_> {
                 // spread it over the byte.
                 const LOW7: i64 = 0x7f7f_7f7f_7f7f_7f7f;
                 let a = self.rx(i.rs1);
-                let t = self.b.ins().band_imm(a, LOW7);
-                let t = self.b.ins().iadd_imm(t, LOW7);
+                let t = self.b.ins().band_imm_s(a, LOW7);
+                let t = self.b.ins().iadd_imm_s(t, LOW7);
                 let t = self.b.ins().bor(t, a);
-                let h = self.b.ins().band_imm(t, 0x8080_8080_8080_8080u64 as i64);
-                let h = self.b.ins().ushr_imm(h, 7);
-                self.b.ins().imul_imm(h, 0xff)
+                let h = self.b.ins().band_imm_s(t, 0x8080_8080_8080_8080u64 as i64);
+                let h = self.b.ins().ushr_imm_s(h, 7);
+                self.b.ins().imul_imm_s(h, 0xff)
             }
             Rev8 => {
                 let a = self.rx(i.rs1);
@@ -681,7 +877,7 @@ impl Emit<'_> {
                 let b = self.rx(i.rs2);
                 if i.op == Bext {
                     let s = self.b.ins().ushr(a, b);
-                    self.b.ins().band_imm(s, 1)
+                    self.b.ins().band_imm_s(s, 1)
                 } else {
                     let one = self.b.ins().iconst(I64, 1);
                     let m = self.b.ins().ishl(one, b);
@@ -692,13 +888,13 @@ impl Emit<'_> {
                     }
                 }
             }
-            Bclri => ri!(band_imm, !(1i64 << (imm & 63))),
-            Binvi => ri!(bxor_imm, 1i64 << (imm & 63)),
-            Bseti => ri!(bor_imm, 1i64 << (imm & 63)),
+            Bclri => ri!(band_imm_s, !(1i64 << (imm & 63))),
+            Binvi => ri!(bxor_imm_s, 1i64 << (imm & 63)),
+            Bseti => ri!(bor_imm_s, 1i64 << (imm & 63)),
             Bexti => {
                 let a = self.rx(i.rs1);
-                let s = self.b.ins().ushr_imm(a, imm & 63);
-                self.b.ins().band_imm(s, 1)
+                let s = self.b.ins().ushr_imm_s(a, imm & 63);
+                self.b.ins().band_imm_s(s, 1)
             }
             CzeroEqz | CzeroNez => {
                 let a = self.rx(i.rs1);
@@ -719,14 +915,26 @@ impl Emit<'_> {
 
     /// RISC-V signed division/remainder: x/0 = -1, x%0 = x,
     /// MIN/-1 = MIN, MIN%-1 = 0.
+    /// A constant of type `ty` (immediates of narrow types must be given
+    /// zero-extended).
+    fn konst(&mut self, ty: Type, v: i64) -> Value {
+        let v = if ty == I32 { v as u32 as i64 } else { v };
+        self.b.ins().iconst(ty, v)
+    }
+
+    /// RISC-V signed division/remainder: x/0 = -1, x%0 = x,
+    /// MIN/-1 = MIN, MIN%-1 = 0.
     fn sdivrem(&mut self, a: Value, b: Value, rem: bool, ty: Type) -> Value {
         let min = if ty == I64 { i64::MIN } else { i32::MIN as i64 };
-        let zero = self.b.ins().icmp_imm(IntCC::Equal, b, 0);
-        let a_min = self.b.ins().icmp_imm(IntCC::Equal, a, min);
-        let b_m1 = self.b.ins().icmp_imm(IntCC::Equal, b, -1);
+        let k0 = self.konst(ty, 0);
+        let kmin = self.konst(ty, min);
+        let km1 = self.konst(ty, -1);
+        let one = self.konst(ty, 1);
+        let zero = self.b.ins().icmp(IntCC::Equal, b, k0);
+        let a_min = self.b.ins().icmp(IntCC::Equal, a, kmin);
+        let b_m1 = self.b.ins().icmp(IntCC::Equal, b, km1);
         let ovf = self.b.ins().band(a_min, b_m1);
         let bad = self.b.ins().bor(zero, ovf);
-        let one = self.b.ins().iconst(ty, 1);
         let d = self.b.ins().select(bad, one, b);
         if rem {
             // With d = 1 the remainder is 0, right for the overflow case.
@@ -735,22 +943,22 @@ impl Emit<'_> {
         } else {
             // With d = 1 the quotient is a (= MIN in the overflow case).
             let q = self.b.ins().sdiv(a, d);
-            let m1 = self.b.ins().iconst(ty, -1);
-            self.b.ins().select(zero, m1, q)
+            self.b.ins().select(zero, km1, q)
         }
     }
 
     /// RISC-V unsigned division/remainder: x/0 = all ones, x%0 = x.
     fn udivrem(&mut self, a: Value, b: Value, rem: bool, ty: Type) -> Value {
-        let zero = self.b.ins().icmp_imm(IntCC::Equal, b, 0);
-        let one = self.b.ins().iconst(ty, 1);
+        let k0 = self.konst(ty, 0);
+        let one = self.konst(ty, 1);
+        let zero = self.b.ins().icmp(IntCC::Equal, b, k0);
         let d = self.b.ins().select(zero, one, b);
         if rem {
             let r = self.b.ins().urem(a, d);
             self.b.ins().select(zero, a, r)
         } else {
             let q = self.b.ins().udiv(a, d);
-            let m1 = self.b.ins().iconst(ty, -1);
+            let m1 = self.konst(ty, -1);
             self.b.ins().select(zero, m1, q)
         }
     }

@@ -1,0 +1,630 @@
+//! The tiered engine: the interpreter runs cold blocks and counts them; hot
+//! blocks go to the compile worker; installed translations run natively.
+//!
+//! The run loop mirrors `Hart::run` block for block (code-write sync,
+//! interrupts, WFI, budget at every block boundary, the same decoded
+//! blocks from `Hart::fetch_block`), so both engines retire the same
+//! instructions between the same boundaries; only how a block executes
+//! differs.
+
+use crate::helpers::JitCtx;
+use crate::lockstep::{Lockstep, Unit};
+use crate::stats::JitStats;
+use crate::translate::translatable;
+use crate::worker::{self, Batch, Request};
+use cranelift_jit::JITModule;
+use crossbeam_channel::{Receiver, Sender};
+use emu_core::block::Block;
+use emu_core::bus::Bus;
+use emu_core::engine::Engine;
+use emu_core::hart::Hart;
+use emu_core::insn::{Insn, Op};
+use emu_core::interp::{RunExit, TRAP_STREAK_YIELD};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Tuning of the JIT.
+#[derive(Clone, Debug)]
+pub struct JitConfig {
+    /// Executions after which a block is compiled; 0 compiles a block
+    /// when it is first seen (with `sync`: before it first runs).
+    pub threshold: u32,
+    /// Blocks per compile batch (one module and one finalize each).
+    pub batch: usize,
+    /// Wait for each batch to be compiled (deterministic tests and
+    /// lockstep). Off by default: the hart never waits for Cranelift.
+    pub sync: bool,
+    /// Translations per generation.
+    pub generation_size: usize,
+    /// Generations kept; when a new one would exceed this, the oldest is
+    /// dropped and its memory freed.
+    pub generations: usize,
+    /// Compare every block against the interpreter on a shadow hart.
+    pub lockstep: bool,
+    /// Drop every translation on `fence.i` (not needed for correctness:
+    /// code-page writes invalidate precisely; for experiments).
+    pub flush_on_fence_i: bool,
+    /// Cranelift optimization level: "none", "speed" or "speed_and_size".
+    /// Translations are straight-line code that the translator already
+    /// emits in simple form; "none" compiles faster (see `bench/benches/jit.rs`).
+    pub opt_level: String,
+}
+
+impl Default for JitConfig {
+    fn default() -> Self {
+        JitConfig {
+            threshold: 50,
+            batch: 32,
+            sync: false,
+            generation_size: 16384,
+            generations: 3,
+            lockstep: false,
+            flush_on_fence_i: false,
+            opt_level: "none".into(),
+        }
+    }
+}
+
+/// Where a lockstep divergence report is put (see
+/// [`JitEngine::divergence_slot`]).
+pub type DivergenceSlot = Arc<Mutex<Option<String>>>;
+
+/// Signature of translated code.
+type JitFn = unsafe extern "C" fn(*mut Hart, *mut JitCtx<'_>) -> u64;
+
+/// Call translated code.
+#[allow(unsafe_code)]
+pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>) -> u64 {
+    // SAFETY: `code` is the entry of a function finalized by the compile
+    // worker from `translate::Translator`, with exactly the `JitFn`
+    // signature, in a module of a live generation (translations are
+    // unreachable before their generation is freed, and generations are
+    // freed only between blocks). The function reads and writes the hart
+    // only through the `Hart` field offsets it was compiled with, and
+    // passes both pointers on to the helpers, which are safe Rust taking
+    // `&mut Hart`/`&mut JitCtx`; translated code does not touch the hart
+    // while a helper runs, so the references stay unique.
+    unsafe {
+        let f: JitFn = std::mem::transmute::<usize, JitFn>(code);
+        f(hart, cx)
+    }
+}
+
+/// One translation.
+struct Translation {
+    code: usize,
+    generation: u64,
+    /// The instructions the code points into (exec helper arguments).
+    _insns: Box<[Insn]>,
+}
+
+enum Entry {
+    /// Interpreted; execution count so far.
+    Cold(u32),
+    /// Cannot be translated (crosses a page, not in RAM).
+    Never,
+    /// Sent to the worker with this request id.
+    Pending(u64),
+    /// Installed.
+    Compiled(Translation),
+}
+
+/// Code of one generation: the modules of the batches installed in it.
+struct Generation {
+    id: u64,
+    modules: Vec<JITModule>,
+    translations: usize,
+}
+
+/// Free the code of a module.
+#[allow(unsafe_code)]
+pub(crate) fn free_module(m: JITModule) {
+    // SAFETY: called only at a safe point of the run loop (no translated
+    // code is executing) for a module none of whose functions is reachable
+    // any more: its translations were removed from the entry map and the
+    // fast lookup table before, or were never installed.
+    unsafe { m.free_memory() }
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    pa: u64,
+    code: usize,
+}
+
+const FAST_SLOTS: usize = 4096;
+const EMPTY_SLOT: Slot = Slot {
+    pa: u64::MAX,
+    code: 0,
+};
+
+/// The Cranelift JIT engine.
+pub struct JitEngine {
+    cfg: JitConfig,
+    req_tx: Option<Sender<Vec<Request>>>,
+    res_rx: Receiver<Batch>,
+    worker: Option<JoinHandle<()>>,
+    entries: HashMap<u64, Entry>,
+    by_page: HashMap<u64, Vec<u64>>,
+    fast: Box<[Slot]>,
+    gens: VecDeque<Generation>,
+    next_gen: u64,
+    queue: Vec<Request>,
+    next_id: u64,
+    in_flight: usize,
+    stats: JitStats,
+    sink: Option<Arc<Mutex<JitStats>>>,
+    /// Code pages written, not yet dropped from other harts' block caches.
+    other_harts: HashMap<u64, Vec<u64>>,
+    lockstep: Option<Lockstep>,
+    stop: Option<(Arc<AtomicU64>, u64)>,
+    halted: bool,
+}
+
+impl std::fmt::Debug for JitEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitEngine")
+            .field("cfg", &self.cfg)
+            .field("translations", &self.stats.translations)
+            .finish()
+    }
+}
+
+impl JitEngine {
+    /// An engine with its compile worker thread.
+    pub fn new(cfg: JitConfig) -> Result<Self, String> {
+        let isa = worker::host_isa(&cfg.opt_level)?;
+        let (req_tx, req_rx) = crossbeam_channel::unbounded();
+        let (res_tx, res_rx) = crossbeam_channel::unbounded();
+        let w = std::thread::Builder::new()
+            .name("emu-jit-compile".into())
+            .spawn(move || worker::worker(isa, req_rx, res_tx))
+            .map_err(|e| format!("cannot start the JIT compile thread: {e}"))?;
+        let lockstep = cfg.lockstep.then(Lockstep::new);
+        Ok(JitEngine {
+            cfg,
+            req_tx: Some(req_tx),
+            res_rx,
+            worker: Some(w),
+            entries: HashMap::new(),
+            by_page: HashMap::new(),
+            fast: vec![EMPTY_SLOT; FAST_SLOTS].into_boxed_slice(),
+            gens: VecDeque::new(),
+            next_gen: 0,
+            queue: Vec::new(),
+            next_id: 1,
+            in_flight: 0,
+            stats: JitStats::default(),
+            sink: None,
+            other_harts: HashMap::new(),
+            lockstep,
+            stop: None,
+            halted: false,
+        })
+    }
+
+    /// Merge this engine's statistics into `sink` when it is dropped.
+    pub fn set_stats_sink(&mut self, sink: Arc<Mutex<JitStats>>) {
+        self.sink = Some(sink);
+    }
+
+    /// Where to report a lockstep divergence: the flag is set to `value`
+    /// (the machine's stop flag stops the run).
+    pub fn set_stop_flag(&mut self, flag: Arc<AtomicU64>, value: u64) {
+        self.stop = Some((flag, value));
+    }
+
+    /// The lockstep divergence report, if a divergence was found.
+    pub fn divergence(&self) -> Option<&str> {
+        self.lockstep.as_ref().and_then(|l| l.report.as_deref())
+    }
+
+    /// A shared slot that receives the divergence report (for callers
+    /// that hand the engine to a machine).
+    pub fn divergence_slot(&self) -> Option<DivergenceSlot> {
+        self.lockstep.as_ref().map(|l| l.report_slot.clone())
+    }
+
+    /// Statistics so far.
+    pub fn stats(&self) -> &JitStats {
+        &self.stats
+    }
+
+    #[inline(always)]
+    fn slot(pa: u64) -> usize {
+        ((pa >> 1) as usize) & (FAST_SLOTS - 1)
+    }
+
+    /// Translated code for the block at `pa`, if installed.
+    #[inline(always)]
+    fn lookup(&mut self, pa: u64) -> usize {
+        let s = self.fast[Self::slot(pa)];
+        if s.pa == pa {
+            return s.code;
+        }
+        if let Some(Entry::Compiled(t)) = self.entries.get(&pa) {
+            let code = t.code;
+            self.fast[Self::slot(pa)] = Slot { pa, code };
+            return code;
+        }
+        0
+    }
+
+    /// Count one interpreted execution of `block`; queue it when hot.
+    fn count(&mut self, block: &Block, bus: &Bus) {
+        let threshold = self.cfg.threshold;
+        let e = self.entries.entry(block.pa).or_insert(Entry::Cold(0));
+        let Entry::Cold(n) = e else { return };
+        *n += 1;
+        if *n < threshold {
+            return;
+        }
+        let page = block.pa & !0xfff;
+        let bytes: u64 = block.insns.iter().map(|i| i.len as u64).sum();
+        if !translatable(block.pa, &block.insns) || bus.ram.offset_of(block.pa, bytes).is_none() {
+            *e = Entry::Never;
+        } else {
+            let id = self.next_id;
+            self.next_id += 1;
+            *e = Entry::Pending(id);
+            self.queue.push(Request {
+                id,
+                pa: block.pa,
+                insns: block.insns.clone(),
+            });
+        }
+        let list = self.by_page.entry(page).or_default();
+        if !list.contains(&block.pa) {
+            list.push(block.pa);
+        }
+        if self.queue.len() >= self.cfg.batch || self.cfg.sync {
+            self.send_queue();
+        }
+    }
+
+    fn send_queue(&mut self) {
+        if self.queue.is_empty() {
+            return;
+        }
+        let reqs = std::mem::take(&mut self.queue);
+        if let Some(tx) = &self.req_tx {
+            if tx.send(reqs).is_ok() {
+                self.in_flight += 1;
+            }
+        }
+        if self.cfg.sync {
+            while self.in_flight > 0 {
+                match self.res_rx.recv() {
+                    Ok(b) => self.install(b),
+                    Err(_) => {
+                        self.in_flight = 0;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Install finished batches (never blocks).
+    fn poll(&mut self) {
+        while let Ok(b) = self.res_rx.try_recv() {
+            self.install(b);
+        }
+    }
+
+    fn current_gen(&mut self) -> &mut Generation {
+        if self
+            .gens
+            .back()
+            .is_none_or(|g| g.translations >= self.cfg.generation_size)
+        {
+            let id = self.next_gen;
+            self.next_gen += 1;
+            self.gens.push_back(Generation {
+                id,
+                modules: Vec::new(),
+                translations: 0,
+            });
+        }
+        self.gens.back_mut().expect("a generation was just ensured")
+    }
+
+    /// Install a compiled batch. Called only between blocks.
+    fn install(&mut self, batch: Batch) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.stats.batches += 1;
+        self.stats.errors += batch.errors.len() as u64;
+        for e in &batch.errors {
+            eprintln!("emu: jit: {e}");
+        }
+        self.stats.finalize_nanos += batch.finalize_nanos;
+        let gen_id = self.current_gen().id;
+        let mut installed = 0usize;
+        for c in batch.items {
+            self.stats.compiled += 1;
+            self.stats.compile_nanos += c.nanos;
+            self.stats.max_compile_nanos = self.stats.max_compile_nanos.max(c.nanos);
+            let pa = c.req.pa;
+            let Some(e) = self.entries.get_mut(&pa) else {
+                continue;
+            };
+            match e {
+                Entry::Pending(id) if *id == c.req.id => {
+                    if c.code == 0 {
+                        *e = Entry::Never;
+                        continue;
+                    }
+                    *e = Entry::Compiled(Translation {
+                        code: c.code,
+                        generation: gen_id,
+                        _insns: c.req.insns,
+                    });
+                    self.fast[Self::slot(pa)] = Slot { pa, code: c.code };
+                    installed += 1;
+                }
+                _ => {}
+            }
+        }
+        self.stats.translations += installed as u64;
+        if installed == 0 {
+            free_module(batch.module);
+        } else {
+            // The generation the translations were tagged with (nothing
+            // was dropped since).
+            match self.gens.iter_mut().find(|g| g.id == gen_id) {
+                Some(g) => {
+                    g.modules.push(batch.module);
+                    g.translations += installed;
+                }
+                None => unreachable!("generation {gen_id} vanished while installing"),
+            }
+        }
+        while self.gens.len() > self.cfg.generations.max(1) {
+            self.drop_oldest_generation();
+        }
+    }
+
+    fn drop_oldest_generation(&mut self) {
+        let Some(g) = self.gens.pop_front() else {
+            return;
+        };
+        self.entries
+            .retain(|_, e| !matches!(e, Entry::Compiled(t) if t.generation == g.id));
+        self.fast.fill(EMPTY_SLOT);
+        for m in g.modules {
+            free_module(m);
+        }
+        self.stats.generation_drops += 1;
+    }
+
+    /// `fence.i`. Translations are keyed by physical address and every
+    /// write to a page holding translated code (by any hart or device)
+    /// drops that page's translations before the next block runs, so
+    /// translated code is never staler than what `fence.i` requires. The
+    /// interpreter's decoded blocks were already dropped by `Hart::exec`;
+    /// with `flush_on_fence_i` the translations are dropped too.
+    fn fence_i(&mut self) {
+        self.stats.fence_i += 1;
+        if self.cfg.flush_on_fence_i {
+            self.flush_all();
+        }
+    }
+
+    /// Drop every translation.
+    fn flush_all(&mut self) {
+        self.entries.clear();
+        self.by_page.clear();
+        self.fast.fill(EMPTY_SLOT);
+        self.queue.clear();
+        for g in std::mem::take(&mut self.gens) {
+            for m in g.modules {
+                free_module(m);
+            }
+        }
+        self.stats.flushes += 1;
+    }
+
+    /// Drop translations (and pending requests) of written code pages.
+    fn invalidate_pages(&mut self, pages: &[u64]) {
+        let mut any = false;
+        for page in pages {
+            let Some(list) = self.by_page.remove(page) else {
+                continue;
+            };
+            for pa in list {
+                if let Some(e) = self.entries.remove(&pa) {
+                    if matches!(e, Entry::Compiled(_)) {
+                        self.stats.invalidations += 1;
+                    }
+                    any = true;
+                }
+            }
+        }
+        if any {
+            self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
+            self.fast.fill(EMPTY_SLOT);
+        }
+    }
+
+    /// Code pages written since the last check: drop their blocks and
+    /// translations (for this hart now, for the other harts when they run).
+    #[inline(always)]
+    fn sync_code_writes(&mut self, hart: &mut Hart, bus: &Bus) {
+        if bus.ram.code_dirty() {
+            let pages = bus.ram.take_dirty_code();
+            hart.blocks.invalidate_pages(&pages);
+            self.invalidate_pages(&pages);
+            for (id, list) in self.other_harts.iter_mut() {
+                if *id != hart.hartid {
+                    list.extend_from_slice(&pages);
+                }
+            }
+        }
+    }
+
+    fn halt(&mut self) {
+        self.halted = true;
+        if let Some((flag, v)) = &self.stop {
+            flag.store(*v, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for JitEngine {
+    fn drop(&mut self) {
+        self.req_tx = None;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+        // Nothing runs any more: free every generation and any batch that
+        // arrived after the last poll.
+        while let Ok(b) = self.res_rx.try_recv() {
+            free_module(b.module);
+        }
+        self.entries.clear();
+        for g in std::mem::take(&mut self.gens) {
+            for m in g.modules {
+                free_module(m);
+            }
+        }
+        if let Some(sink) = &self.sink {
+            if let Ok(mut s) = sink.lock() {
+                s.merge(&self.stats);
+            }
+        }
+    }
+}
+
+impl Engine for JitEngine {
+    fn name(&self) -> &'static str {
+        "jit"
+    }
+
+    fn run(&mut self, hart: &mut Hart, bus: &mut Bus, budget: u64) -> (RunExit, u64) {
+        if self.halted {
+            return (RunExit::Budget, 0);
+        }
+        self.poll();
+        let pending = self.other_harts.entry(hart.hartid).or_default();
+        if !pending.is_empty() {
+            let pages = std::mem::take(pending);
+            hart.blocks.invalidate_pages(&pages);
+        }
+        if let Some(ls) = self.lockstep.as_mut() {
+            ls.slice_start(hart, bus);
+        }
+        let mut executed = 0u64;
+        let exit = loop {
+            self.sync_code_writes(hart, bus);
+            if let Some(t) = hart.pending_interrupt() {
+                hart.take_trap(t);
+            }
+            if let Some(ls) = self.lockstep.as_mut() {
+                ls.boundary(hart.hartid);
+            }
+            if hart.wfi {
+                if hart.wake_pending() {
+                    hart.wfi = false;
+                } else {
+                    break RunExit::Wfi;
+                }
+            }
+            if executed >= budget {
+                break RunExit::Budget;
+            }
+            let block = match hart.fetch_block(bus) {
+                Ok(b) => b,
+                Err(t) => {
+                    hart.take_trap(t);
+                    let stuck = hart.trap_streak >= TRAP_STREAK_YIELD;
+                    if let Some(ls) = self.lockstep.as_mut() {
+                        let unit = Unit {
+                            block: None,
+                            jit: false,
+                            pre: None,
+                            retired: 0,
+                            trapped: true,
+                        };
+                        if !ls.check_unit(hart, unit, &mut self.stats) {
+                            self.halt();
+                            break RunExit::Budget;
+                        }
+                    }
+                    if stuck {
+                        // Nothing retires: let the machine look at it.
+                        break RunExit::Budget;
+                    }
+                    continue;
+                }
+            };
+            let mut code = self.lookup(block.pa);
+            if code == 0 && self.cfg.threshold == 0 {
+                // Compile on first sight (with `sync`, before running it).
+                self.count(&block, bus);
+                code = self.lookup(block.pa);
+            }
+            let pre = self.lockstep.as_mut().map(|ls| ls.snapshot(hart));
+            let (retired, trapped) = if code != 0 {
+                let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
+                let n = call_translation(code, hart, &mut cx);
+                let trap = cx.trap.take();
+                let flush = cx.flush_all;
+                self.stats.jit_calls += 1;
+                self.stats.jit_insns += n;
+                executed += n;
+                if let Some(t) = trap {
+                    hart.take_trap(t);
+                }
+                if flush {
+                    self.fence_i();
+                }
+                (n, trap.is_some())
+            } else {
+                let mut n = 0u64;
+                let mut trapped = false;
+                let mut fence_i = false;
+                for insn in block.insns.iter() {
+                    match hart.exec(bus, insn) {
+                        Ok(()) => {
+                            hart.instret = hart.instret.wrapping_add(1);
+                            n += 1;
+                            fence_i |= insn.op == Op::FenceI;
+                        }
+                        Err(t) => {
+                            hart.take_trap(t);
+                            trapped = true;
+                            break;
+                        }
+                    }
+                }
+                executed += n;
+                self.stats.interp_insns += n;
+                if fence_i {
+                    self.fence_i();
+                }
+                self.count(&block, bus);
+                (n, trapped)
+            };
+            if let Some(ls) = self.lockstep.as_mut() {
+                let unit = Unit {
+                    block: Some(&block),
+                    jit: code != 0,
+                    pre,
+                    retired,
+                    trapped,
+                };
+                if !ls.check_unit(hart, unit, &mut self.stats) {
+                    self.halt();
+                    break RunExit::Budget;
+                }
+            }
+            if trapped && hart.trap_streak >= TRAP_STREAK_YIELD {
+                break RunExit::Budget;
+            }
+        };
+        self.send_queue();
+        (exit, executed)
+    }
+}

@@ -1,0 +1,417 @@
+//! The JIT against the interpreter: random instruction sequences give
+//! identical architectural state; self-modifying code (with and without
+//! `fence.i`, and written by a "device" into RAM) is seen by both.
+
+use emu_core::csr::mstatus;
+use emu_core::engine::Engine;
+use emu_core::hart::Hart;
+use emu_core::machine::{Clock, Machine, RAM_BASE};
+use emu_jit::lockstep::compare;
+use emu_jit::{JitConfig, JitEngine};
+use proptest::prelude::*;
+
+const BUF: u64 = RAM_BASE + 0x8000;
+const TRAP_VEC: u64 = RAM_BASE + 0x4000;
+/// `jal x0, 0`: spin.
+const SPIN: u32 = 0x0000_006f;
+const EBREAK: u32 = 0x0010_0073;
+
+fn r_type(f7: u32, f3: u32, op: u32, rd: u32, rs1: u32, rs2: u32) -> u32 {
+    (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op
+}
+
+fn i_type(imm: i32, f3: u32, op: u32, rd: u32, rs1: u32) -> u32 {
+    (((imm as u32) & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op
+}
+
+fn s_type(imm: i32, f3: u32, rs1: u32, rs2: u32) -> u32 {
+    let imm = imm as u32 & 0xfff;
+    ((imm >> 5) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23
+}
+
+fn b_type(imm: i32, f3: u32, rs1: u32, rs2: u32) -> u32 {
+    let imm = imm as u32;
+    (((imm >> 12) & 1) << 31)
+        | (((imm >> 5) & 0x3f) << 25)
+        | (rs2 << 20)
+        | (rs1 << 15)
+        | (f3 << 12)
+        | (((imm >> 1) & 0xf) << 8)
+        | (((imm >> 11) & 1) << 7)
+        | 0x63
+}
+
+fn j_type(imm: i32, rd: u32) -> u32 {
+    let imm = imm as u32;
+    (((imm >> 20) & 1) << 31)
+        | (((imm >> 1) & 0x3ff) << 21)
+        | (((imm >> 11) & 1) << 20)
+        | (((imm >> 12) & 0xff) << 12)
+        | (rd << 7)
+        | 0x6f
+}
+
+/// (funct7, funct3, opcode) of register-register ops: RV64I, M, Zba, Zbb,
+/// Zbs, Zicond, and the W forms.
+const RR: &[(u32, u32, u32)] = &[
+    (0, 0, 0x33),
+    (0x20, 0, 0x33),
+    (0, 1, 0x33),
+    (0, 2, 0x33),
+    (0, 3, 0x33),
+    (0, 4, 0x33),
+    (0, 5, 0x33),
+    (0x20, 5, 0x33),
+    (0, 6, 0x33),
+    (0, 7, 0x33),
+    (1, 0, 0x33),
+    (1, 1, 0x33),
+    (1, 2, 0x33),
+    (1, 3, 0x33),
+    (1, 4, 0x33),
+    (1, 5, 0x33),
+    (1, 6, 0x33),
+    (1, 7, 0x33),
+    (0x10, 2, 0x33),
+    (0x10, 4, 0x33),
+    (0x10, 6, 0x33),
+    (0x20, 7, 0x33),
+    (0x20, 6, 0x33),
+    (0x20, 4, 0x33),
+    (0x05, 6, 0x33),
+    (0x05, 7, 0x33),
+    (0x05, 4, 0x33),
+    (0x05, 5, 0x33),
+    (0x30, 1, 0x33),
+    (0x30, 5, 0x33),
+    (0x24, 1, 0x33),
+    (0x24, 5, 0x33),
+    (0x34, 1, 0x33),
+    (0x14, 1, 0x33),
+    (0x07, 5, 0x33),
+    (0x07, 7, 0x33),
+    (0, 0, 0x3b),
+    (0x20, 0, 0x3b),
+    (0, 1, 0x3b),
+    (0, 5, 0x3b),
+    (0x20, 5, 0x3b),
+    (1, 0, 0x3b),
+    (1, 4, 0x3b),
+    (1, 5, 0x3b),
+    (1, 6, 0x3b),
+    (1, 7, 0x3b),
+    (0x04, 0, 0x3b),
+    (0x10, 2, 0x3b),
+    (0x10, 4, 0x3b),
+    (0x10, 6, 0x3b),
+    (0x30, 1, 0x3b),
+    (0x30, 5, 0x3b),
+];
+
+/// Registers the generator may write (s0 = x8 stays the buffer pointer).
+fn dst() -> impl Strategy<Value = u32> {
+    prop_oneof![0u32..8, 9u32..32]
+}
+
+fn src() -> impl Strategy<Value = u32> {
+    0u32..32
+}
+
+/// One instruction (or a short forward branch skipping `skip` words).
+fn insn() -> impl Strategy<Value = u32> {
+    prop_oneof![
+        8 => (0..RR.len(), dst(), src(), src()).prop_map(|(k, rd, a, b)| {
+            let (f7, f3, op) = RR[k];
+            r_type(f7, f3, op, rd, a, b)
+        }),
+        // addi slti sltiu xori ori andi, addiw
+        4 => (prop::sample::select(vec![0u32, 2, 3, 4, 6, 7]), dst(), src(), -2048i32..2048)
+            .prop_map(|(f3, rd, a, imm)| i_type(imm, f3, 0x13, rd, a)),
+        1 => (dst(), src(), -2048i32..2048).prop_map(|(rd, a, imm)| i_type(imm, 0, 0x1b, rd, a)),
+        // slli srli srai rori bclri bseti binvi bexti slli.uw
+        3 => (0u32..9, dst(), src(), 0u32..64).prop_map(|(k, rd, a, sh)| {
+            let (f6, f3, op) = [
+                (0u32, 1u32, 0x13u32),
+                (0, 5, 0x13),
+                (0x10, 5, 0x13),
+                (0x18, 5, 0x13),
+                (0x12, 1, 0x13),
+                (0x0a, 1, 0x13),
+                (0x1a, 1, 0x13),
+                (0x12, 5, 0x13),
+                (0x02, 1, 0x1b),
+            ][k as usize];
+            (f6 << 26) | (sh << 20) | (a << 15) | (f3 << 12) | (rd << 7) | op
+        }),
+        // slliw srliw sraiw roriw
+        1 => (0u32..4, dst(), src(), 0u32..32).prop_map(|(k, rd, a, sh)| {
+            let (f7, f3) = [(0u32, 1u32), (0, 5), (0x20, 5), (0x30, 5)][k as usize];
+            r_type(f7, f3, 0x1b, rd, a, sh)
+        }),
+        // clz ctz cpop sext.b sext.h orc.b rev8, clzw ctzw cpopw, zext.h
+        2 => (0u32..11, dst(), src()).prop_map(|(k, rd, a)| {
+            let (f12, f3, op) = [
+                (0x600u32, 1u32, 0x13u32),
+                (0x601, 1, 0x13),
+                (0x602, 1, 0x13),
+                (0x604, 1, 0x13),
+                (0x605, 1, 0x13),
+                (0x287, 5, 0x13),
+                (0x6b8, 5, 0x13),
+                (0x600, 1, 0x1b),
+                (0x601, 1, 0x1b),
+                (0x602, 1, 0x1b),
+                (0x080, 4, 0x3b),
+            ][k as usize];
+            (f12 << 20) | (a << 15) | (f3 << 12) | (rd << 7) | op
+        }),
+        // lui, auipc
+        1 => (dst(), any::<u32>(), any::<bool>())
+            .prop_map(|(rd, imm, auipc)| (imm & !0xfff) | (rd << 7) | if auipc { 0x17 } else { 0x37 }),
+        // loads and stores around s0 (some misaligned)
+        2 => (0u32..7, dst(), 0i32..64).prop_map(|(k, rd, off)| {
+            let f3 = [0u32, 1, 2, 3, 4, 5, 6][k as usize];
+            i_type(off, f3, 0x03, rd, 8)
+        }),
+        2 => (0u32..4, src(), 0i32..64).prop_map(|(f3, rs2, off)| s_type(off, f3, 8, rs2)),
+        // helpers mid-block: fmv.d.x f1, rs; fmv.x.d rd, f1; amoadd.d rd, rs, (s0)
+        1 => (dst(), src(), 0u32..3).prop_map(|(rd, a, k)| match k {
+            0 => r_type(0x79, 0, 0x53, 1, a, 0),
+            1 => r_type(0x71, 0, 0x53, rd, 1, 0),
+            _ => r_type(0x00, 3, 0x2f, rd, 8, a),
+        }),
+        // csrrw rd, mscratch, rs (ends a block)
+        1 => (dst(), src()).prop_map(|(rd, a)| i_type(0x340, 1, 0x73, rd, a)),
+        // forward branches skipping 1..3 instructions
+        2 => (prop::sample::select(vec![0u32, 1, 4, 5, 6, 7]), src(), src(), 1i32..4)
+            .prop_map(|(f3, a, b, skip)| b_type(4 * (skip + 1), f3, a, b)),
+    ]
+}
+
+fn machine(program: &[u32], regs: &[u64; 32]) -> Machine {
+    let mut m = Machine::new(1, 1 << 20, Clock::Deterministic { insns_per_tick: 10 }).unwrap();
+    let mut words = program.to_vec();
+    // Trailing padding so forward branches land on the final ebreak.
+    words.extend_from_slice(&[0x13, 0x13, 0x13, EBREAK]);
+    for (i, w) in words.iter().enumerate() {
+        m.bus.write(RAM_BASE + 4 * i as u64, 4, *w as u64);
+    }
+    m.bus.write(TRAP_VEC, 4, SPIN as u64);
+    for i in 0..64 {
+        m.bus.write(
+            BUF + 8 * i,
+            8,
+            0x0123_4567_89ab_cdefu64.rotate_left(i as u32 * 7),
+        );
+    }
+    let h = &mut m.harts[0];
+    h.pc = RAM_BASE;
+    h.x = *regs;
+    h.x[0] = 0;
+    h.x[8] = BUF;
+    h.csr.mtvec = TRAP_VEC;
+    h.csr.mstatus |= mstatus::FS;
+    m
+}
+
+fn jit(threshold: u32) -> JitEngine {
+    JitEngine::new(JitConfig {
+        threshold,
+        sync: true,
+        ..JitConfig::default()
+    })
+    .unwrap()
+}
+
+fn run_interp(m: &mut Machine, budget: u64) -> u64 {
+    let Machine { harts, bus, .. } = m;
+    harts[0].run(bus, budget).1
+}
+
+fn run_engine(e: &mut JitEngine, m: &mut Machine, budget: u64) -> u64 {
+    let Machine { harts, bus, .. } = m;
+    e.run(&mut harts[0], bus, budget).1
+}
+
+fn same(a: &Hart, b: &Hart) -> Result<(), String> {
+    let d = compare(a, b);
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(d.join("\n"))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_sequences_match_the_interpreter(
+        program in prop::collection::vec(insn(), 1..40),
+        regs in prop::array::uniform32(prop_oneof![
+            any::<u64>(),
+            Just(0u64),
+            Just(u64::MAX),
+            Just(i64::MIN as u64),
+            Just(0x8000_0000u64),
+            (0u64..64),
+        ]),
+    ) {
+        let mut a = machine(&program, &regs);
+        let mut b = machine(&program, &regs);
+        let na = run_interp(&mut a, 500);
+        let mut e = jit(0);
+        let nb = run_engine(&mut e, &mut b, 500);
+        prop_assert_eq!(na, nb);
+        prop_assert!(e.stats().jit_insns > 0);
+        if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+            let text: Vec<String> = program
+                .iter()
+                .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
+                .collect();
+            prop_assert!(false, "{}\nprogram:\n{}", d, text.join("\n"));
+        }
+        for i in 0..64 {
+            prop_assert_eq!(a.bus.read(BUF + 8 * i, 8), b.bus.read(BUF + 8 * i, 8));
+        }
+    }
+}
+
+/// A loop whose first instruction is patched after 100 iterations.
+///
+/// ```text
+///  0: addi t0, x0, 100
+///  4: addi a0, x0, 1        <- patched to addi a0, x0, 2
+///  8: add  a1, a1, a0
+/// 12: addi t0, t0, -1
+/// 16: bne  t0, x0, 4
+/// 20: bne  t2, x0, done
+/// 24: addi t2, x0, 1
+/// 28: sw   t1, 4(s1)
+/// 32: fence.i | nop
+/// 36: jal  x0, 0
+/// 40: ebreak
+/// ```
+fn smc_program(fence_i: bool) -> Vec<u32> {
+    vec![
+        i_type(100, 0, 0x13, 5, 0),
+        i_type(1, 0, 0x13, 10, 0),
+        r_type(0, 0, 0x33, 11, 11, 10),
+        i_type(-1, 0, 0x13, 5, 5),
+        b_type(-12, 1, 5, 0),
+        b_type(20, 1, 7, 0),
+        i_type(1, 0, 0x13, 7, 0),
+        s_type(4, 2, 9, 6),
+        if fence_i { 0x0000_100f } else { 0x13 },
+        j_type(-36, 0),
+        EBREAK,
+    ]
+}
+
+fn smc_machine(fence_i: bool) -> Machine {
+    let mut regs = [0u64; 32];
+    regs[9] = RAM_BASE;
+    regs[6] = i_type(2, 0, 0x13, 10, 0) as u64;
+    machine(&smc_program(fence_i), &regs)
+}
+
+#[test]
+fn self_modifying_code_with_fence_i() {
+    let mut a = smc_machine(true);
+    let mut b = smc_machine(true);
+    run_interp(&mut a, 5000);
+    let mut e = jit(2);
+    run_engine(&mut e, &mut b, 5000);
+    assert_eq!(a.harts[0].x[11], 300);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert_eq!(b.harts[0].pc, TRAP_VEC);
+    assert!(e.stats().fence_i >= 1);
+    assert!(e.stats().invalidations >= 1, "{}", e.stats());
+    assert!(e.stats().jit_insns > 300, "{}", e.stats());
+}
+
+#[test]
+fn self_modifying_code_without_fence_i_is_seen_through_page_tracking() {
+    let mut a = smc_machine(false);
+    let mut b = smc_machine(false);
+    run_interp(&mut a, 5000);
+    let mut e = jit(2);
+    run_engine(&mut e, &mut b, 5000);
+    assert_eq!(a.harts[0].x[11], 300);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(e.stats().invalidations >= 1, "{}", e.stats());
+    assert!(e.stats().jit_insns > 300, "{}", e.stats());
+}
+
+/// A device (here: a direct RAM write, as virtio DMA does) overwrites code
+/// that has been translated; the next run sees the new code.
+#[test]
+fn device_write_into_translated_code_invalidates_it() {
+    // 0: addi a1, a1, 1; 4: jal x0, 0 (loop forever)
+    let program = [i_type(1, 0, 0x13, 11, 11), j_type(-4, 0)];
+    let mut m = machine(&program, &[0; 32]);
+    let mut e = jit(2);
+    run_engine(&mut e, &mut m, 1000);
+    assert!(e.stats().translations >= 1);
+    let before = m.harts[0].x[11];
+    assert!(before >= 400, "{before}");
+    // DMA: the increment becomes `addi a1, a1, 3`.
+    let patched = i_type(3, 0, 0x13, 11, 11).to_le_bytes();
+    assert!(m.bus.ram.write_bytes(0, &patched));
+    let n = run_engine(&mut e, &mut m, 1000);
+    let after = m.harts[0].x[11];
+    // Every iteration from now on adds 3 (the pc may be anywhere in the
+    // loop when the first run stopped).
+    let iters = n / 2;
+    assert!(
+        after - before >= 3 * (iters - 1),
+        "{before} -> {after} in {n}"
+    );
+    assert!(e.stats().invalidations >= 1, "{}", e.stats());
+}
+
+/// A trap inside a translation leaves the interpreter's state: a load
+/// fault in the middle of a block.
+#[test]
+fn fault_in_the_middle_of_a_block() {
+    // addi a0, a0, 5; ld a1, 0(a2) (a2 = unmapped); addi a0, a0, 7; ebreak
+    let program = [
+        i_type(5, 0, 0x13, 10, 10),
+        i_type(0, 3, 0x03, 11, 12),
+        i_type(7, 0, 0x13, 10, 10),
+        EBREAK,
+    ];
+    let mut regs = [0u64; 32];
+    regs[12] = 0x4000_0000;
+    let mut a = machine(&program, &regs);
+    let mut b = machine(&program, &regs);
+    run_interp(&mut a, 100);
+    let mut e = jit(0);
+    run_engine(&mut e, &mut b, 100);
+    assert_eq!(b.harts[0].csr.mepc, RAM_BASE + 4);
+    assert_eq!(b.harts[0].csr.mcause, 5);
+    assert_eq!(b.harts[0].x[10], 5);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(e.stats().jit_calls >= 1);
+}
+
+/// A tiny cache: every installed batch starts a new generation and the
+/// previous one is dropped and freed; results stay exact.
+#[test]
+fn generations_are_dropped_and_freed() {
+    let mut a = smc_machine(true);
+    let mut b = smc_machine(true);
+    run_interp(&mut a, 5000);
+    let mut e = JitEngine::new(JitConfig {
+        threshold: 1,
+        sync: true,
+        generation_size: 1,
+        generations: 1,
+        ..JitConfig::default()
+    })
+    .unwrap();
+    run_engine(&mut e, &mut b, 5000);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(e.stats().generation_drops >= 2, "{}", e.stats());
+    assert!(e.stats().jit_insns > 0, "{}", e.stats());
+}
