@@ -174,6 +174,15 @@ impl Lockstep {
             return true;
         };
         stats.lockstep_units += 1;
+        // Code outside RAM (the reset ROM) is not in the shadow: follow.
+        if unit
+            .block
+            .is_some_and(|b| sbus.ram.offset_of(b.pa, 2).is_none())
+        {
+            Snapshot::of(real).restore(sh);
+            stats.lockstep_resyncs += 1;
+            return true;
+        }
         let mut shadow_trap: Option<Trap> = None;
         let mut early = false;
         for _ in 0..unit.retired {

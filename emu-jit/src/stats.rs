@@ -41,8 +41,8 @@ pub struct JitStats {
     pub helpers: HelperCounts,
     /// Lockstep: blocks compared.
     pub lockstep_units: u64,
-    /// Lockstep: resynchronisations after MMIO accesses the shadow cannot
-    /// replay.
+    /// Lockstep: resynchronisations after MMIO accesses (or code outside
+    /// RAM) the shadow cannot replay.
     pub lockstep_resyncs: u64,
 }
 
