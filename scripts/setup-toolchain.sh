@@ -10,6 +10,7 @@ set -euo pipefail
 
 packages=(
     gcc-riscv64-unknown-elf
+    gcc-riscv64-linux-gnu
     picolibc-riscv64-unknown-elf
     cmake
     device-tree-compiler
