@@ -46,6 +46,8 @@ pub struct BlockCache {
     jump: Box<[JumpEntry]>,
     /// Blocks decoded so far (statistics).
     pub decoded: u64,
+    /// Bumped whenever the jump cache is flushed (see [`BlockCache::epoch`]).
+    epoch: u64,
 }
 
 impl Default for BlockCache {
@@ -70,15 +72,25 @@ impl BlockCache {
             ]
             .into_boxed_slice(),
             decoded: 0,
+            epoch: 0,
         }
     }
 
     /// Forget virtual-to-block mappings (after a translation change).
     pub fn flush_jump_cache(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
         for e in self.jump.iter_mut() {
             e.pc = u64::MAX;
             e.block = None;
         }
+    }
+
+    /// Changes whenever (virtual PC, privilege) → block mappings may have
+    /// changed (the jump cache was flushed: TLB flush, `fence.i`, code-page
+    /// invalidation). An engine that caches such mappings itself keeps
+    /// them only while the epoch is unchanged.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     /// Drop every block (fence.i).

@@ -134,6 +134,29 @@ struct Slot {
     code: usize,
 }
 
+/// One entry of the engine's jump cache: (pc, hart and privilege, block
+/// cache epoch) → translated code.
+#[derive(Clone, Copy)]
+struct JcEntry {
+    pc: u64,
+    who: u64,
+    epoch: u64,
+    code: usize,
+}
+
+const JC_SLOTS: usize = 4096;
+const JC_EMPTY: JcEntry = JcEntry {
+    pc: u64::MAX,
+    who: 0,
+    epoch: 0,
+    code: 0,
+};
+
+#[inline(always)]
+fn jc_index(pc: u64) -> usize {
+    ((pc >> 1) as usize) & (JC_SLOTS - 1)
+}
+
 const FAST_SLOTS: usize = 4096;
 const EMPTY_SLOT: Slot = Slot {
     pa: u64::MAX,
@@ -149,6 +172,7 @@ pub struct JitEngine {
     entries: HashMap<u64, Entry>,
     by_page: HashMap<u64, Vec<u64>>,
     fast: Box<[Slot]>,
+    jc: Box<[JcEntry]>,
     gens: VecDeque<Generation>,
     next_gen: u64,
     queue: Vec<Request>,
@@ -191,6 +215,7 @@ impl JitEngine {
             entries: HashMap::new(),
             by_page: HashMap::new(),
             fast: vec![EMPTY_SLOT; FAST_SLOTS].into_boxed_slice(),
+            jc: vec![JC_EMPTY; JC_SLOTS].into_boxed_slice(),
             gens: VecDeque::new(),
             next_gen: 0,
             queue: Vec::new(),
@@ -393,6 +418,7 @@ impl JitEngine {
         self.entries
             .retain(|_, e| !matches!(e, Entry::Compiled(t) if t.generation == g.id));
         self.fast.fill(EMPTY_SLOT);
+        self.jc.fill(JC_EMPTY);
         for m in g.modules {
             free_module(m);
         }
@@ -417,6 +443,7 @@ impl JitEngine {
         self.entries.clear();
         self.by_page.clear();
         self.fast.fill(EMPTY_SLOT);
+        self.jc.fill(JC_EMPTY);
         self.queue.clear();
         for g in std::mem::take(&mut self.gens) {
             for m in g.modules {
@@ -445,6 +472,7 @@ impl JitEngine {
         if any {
             self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
             self.fast.fill(EMPTY_SLOT);
+            self.jc.fill(JC_EMPTY);
         }
     }
 
@@ -534,37 +562,61 @@ impl Engine for JitEngine {
             if executed >= budget {
                 break RunExit::Budget;
             }
-            let block = match hart.fetch_block(bus) {
-                Ok(b) => b,
-                Err(t) => {
-                    hart.take_trap(t);
-                    let stuck = hart.trap_streak >= TRAP_STREAK_YIELD;
-                    if let Some(ls) = self.lockstep.as_mut() {
-                        let unit = Unit {
-                            block: None,
-                            jit: false,
-                            pre: None,
-                            retired: 0,
-                            trapped: true,
-                        };
-                        if !ls.check_unit(hart, unit, &mut self.stats) {
-                            self.halt();
+            // Translated code for (pc, privilege) straight from the
+            // engine's jump cache (valid while the hart's block-cache epoch
+            // is unchanged: the same condition as the interpreter's own
+            // jump cache); otherwise through `fetch_block`.
+            let who = (hart.hartid << 8) | hart.prv as u64;
+            let jslot = jc_index(hart.pc);
+            let j = self.jc[jslot];
+            let (block, code) = if j.pc == hart.pc
+                && j.who == who
+                && j.epoch == hart.blocks.epoch()
+                && self.lockstep.is_none()
+            {
+                (None, j.code)
+            } else {
+                let block = match hart.fetch_block(bus) {
+                    Ok(b) => b,
+                    Err(t) => {
+                        hart.take_trap(t);
+                        let stuck = hart.trap_streak >= TRAP_STREAK_YIELD;
+                        if let Some(ls) = self.lockstep.as_mut() {
+                            let unit = Unit {
+                                block: None,
+                                jit: false,
+                                pre: None,
+                                retired: 0,
+                                trapped: true,
+                            };
+                            if !ls.check_unit(hart, unit, &mut self.stats) {
+                                self.halt();
+                                break RunExit::Budget;
+                            }
+                        }
+                        if stuck {
+                            // Nothing retires: let the machine look at it.
                             break RunExit::Budget;
                         }
+                        continue;
                     }
-                    if stuck {
-                        // Nothing retires: let the machine look at it.
-                        break RunExit::Budget;
-                    }
-                    continue;
+                };
+                let mut code = self.lookup(block.pa);
+                if code == 0 && self.cfg.threshold == 0 {
+                    // Compile on first sight (with `sync`, before running it).
+                    self.count(&block, bus);
+                    code = self.lookup(block.pa);
                 }
+                if code != 0 && self.lockstep.is_none() {
+                    self.jc[jslot] = JcEntry {
+                        pc: hart.pc,
+                        who,
+                        epoch: hart.blocks.epoch(),
+                        code,
+                    };
+                }
+                (Some(block), code)
             };
-            let mut code = self.lookup(block.pa);
-            if code == 0 && self.cfg.threshold == 0 {
-                // Compile on first sight (with `sync`, before running it).
-                self.count(&block, bus);
-                code = self.lookup(block.pa);
-            }
             let pre = self.lockstep.as_mut().map(|ls| ls.snapshot(hart));
             let (retired, trapped) = if code != 0 {
                 let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
@@ -582,6 +634,9 @@ impl Engine for JitEngine {
                 }
                 (n, trap.is_some())
             } else {
+                let Some(block) = block.as_ref() else {
+                    unreachable!("the jump cache holds only translated blocks")
+                };
                 let mut n = 0u64;
                 let mut trapped = false;
                 let mut fence_i = false;
@@ -604,12 +659,12 @@ impl Engine for JitEngine {
                 if fence_i {
                     self.fence_i();
                 }
-                self.count(&block, bus);
+                self.count(block, bus);
                 (n, trapped)
             };
             if let Some(ls) = self.lockstep.as_mut() {
                 let unit = Unit {
-                    block: Some(&block),
+                    block: block.as_deref(),
                     jit: code != 0,
                     pre,
                     retired,
