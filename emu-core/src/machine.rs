@@ -181,8 +181,7 @@ impl Machine {
     fn next_deadline(&self) -> Option<u64> {
         let now = self.mtime.load(Ordering::Relaxed);
         let harts = self.harts.iter().filter_map(|h| {
-            (h.csr.menvcfg & crate::csr::MENVCFG_STCE != 0 && h.csr.stimecmp > now)
-                .then_some(h.csr.stimecmp)
+            (h.csr.menvcfg & crate::csr::MENVCFG_STCE != 0).then_some(h.csr.stimecmp)
         });
         harts
             .chain(self.bus.next_deadline())

@@ -334,7 +334,7 @@ pub fn build(cfg: BoardConfig) -> Result<Board, BoardError> {
     p.fdt = fdt_addr;
 
     // Reset ROM.
-    let rom = Rom::reset_vector(ROM_BASE, p.firmware_entry, fdt_addr, p.kernel_entry);
+    let rom = Rom::reset_vector(p.firmware_entry, fdt_addr, p.kernel_entry);
     machine.bus.add(ROM_BASE, ROM_SIZE, Box::new(rom))?;
     for h in machine.harts.iter_mut() {
         h.pc = ROM_BASE;

@@ -22,7 +22,7 @@ impl Rom {
     /// The reset vector: jump to `start` with a0 = mhartid, a1 = `fdt`,
     /// a2 = address of a `fw_dynamic_info` telling the firmware to enter
     /// `next` in S-mode.
-    pub fn reset_vector(rom_base: u64, start: u64, fdt: u64, next: u64) -> Self {
+    pub fn reset_vector(start: u64, fdt: u64, next: u64) -> Self {
         let code: [u32; 6] = [
             0x0000_0297, // auipc t0, 0
             0x0282_8613, // addi  a2, t0, 40   (fw_dynamic_info)
@@ -48,7 +48,6 @@ impl Rom {
         ] {
             data.extend_from_slice(&v.to_le_bytes());
         }
-        let _ = rom_base;
         Rom { data }
     }
 
@@ -87,7 +86,7 @@ mod tests {
 
     #[test]
     fn layout() {
-        let mut r = Rom::reset_vector(0x1000, 0x8000_0000, 0x8fe0_0000, 0x8020_0000);
+        let mut r = Rom::reset_vector(0x8000_0000, 0x8fe0_0000, 0x8020_0000);
         assert_eq!(r.read(0, 4), Some(0x297));
         assert_eq!(r.read(24, 8), Some(0x8000_0000));
         assert_eq!(r.read(32, 8), Some(0x8fe0_0000));

@@ -116,3 +116,34 @@ pub fn debugfs_cat(image: &Path, file: &str) -> String {
         .expect("run debugfs (package e2fsprogs)");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Run every built firmware test through `emu test` with `args` (engine
+/// flags), assert that each one passes, and return `emu`'s stderr.
+pub fn run_firmware_tests(args: &[&str]) -> String {
+    let files = firmware_tests();
+    assert!(
+        files.len() >= 5,
+        "expected the guest tests to be built, found {files:?}"
+    );
+    let out = Command::new(emu_binary())
+        .arg("test")
+        .args(args)
+        .args(&files)
+        .output()
+        .expect("run emu test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy();
+        assert!(
+            stdout.lines().any(|l| l == format!("PASS {name}")),
+            "{name} did not pass with {args:?}:\n{stdout}\n{stderr}"
+        );
+    }
+    assert!(
+        stdout.contains(&format!("{} passed, 0 failed", files.len())),
+        "{stdout}"
+    );
+    assert!(out.status.success());
+    stderr
+}

@@ -1,35 +1,11 @@
 //! The project's own self-checking guest tests, run through `emu test`.
 
 use std::process::Command;
-use tests::{emu_binary, firmware_tests};
+use tests::{emu_binary, run_firmware_tests};
 
 #[test]
 fn firmware_tests_pass_under_the_interpreter() {
-    let files = firmware_tests();
-    assert!(
-        files.len() >= 5,
-        "expected the guest tests to be built, found {files:?}"
-    );
-    let out = Command::new(emu_binary())
-        .arg("test")
-        .args(["--engine", "interp"])
-        .args(&files)
-        .output()
-        .expect("run emu test");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for f in &files {
-        let name = f.file_name().unwrap().to_string_lossy();
-        assert!(
-            stdout.lines().any(|l| l == format!("PASS {name}")),
-            "{name} did not pass:\n{stdout}\n{stderr}"
-        );
-    }
-    assert!(
-        stdout.contains(&format!("{} passed, 0 failed", files.len())),
-        "{stdout}"
-    );
-    assert!(out.status.success());
+    run_firmware_tests(&["--engine", "interp"]);
 }
 
 #[test]
