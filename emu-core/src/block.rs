@@ -13,6 +13,7 @@ use crate::decode::decode;
 use crate::hart::{Hart, Priv};
 use crate::insn::Insn;
 use crate::mmu::Access;
+use crate::ram::CodeWrites;
 use crate::trap::Trap;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -36,6 +37,8 @@ pub struct Block {
 struct JumpEntry {
     pc: u64,
     prv: Priv,
+    /// The cache's epoch when the entry was made (older entries are dead).
+    epoch: u64,
     block: Option<Rc<Block>>,
 }
 
@@ -48,6 +51,8 @@ pub struct BlockCache {
     pub decoded: u64,
     /// Bumped whenever the jump cache is flushed (see [`BlockCache::epoch`]).
     epoch: u64,
+    /// Position in RAM's code-write log up to which blocks were dropped.
+    code_seen: u64,
 }
 
 impl Default for BlockCache {
@@ -66,6 +71,7 @@ impl BlockCache {
                 JumpEntry {
                     pc: u64::MAX,
                     prv: Priv::M,
+                    epoch: 0,
                     block: None
                 };
                 JUMP_CACHE
@@ -73,16 +79,14 @@ impl BlockCache {
             .into_boxed_slice(),
             decoded: 0,
             epoch: 0,
+            code_seen: 0,
         }
     }
 
-    /// Forget virtual-to-block mappings (after a translation change).
+    /// Forget virtual-to-block mappings (after a translation change): a
+    /// new epoch, in which the entries made before are dead.
     pub fn flush_jump_cache(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
-        for e in self.jump.iter_mut() {
-            e.pc = u64::MAX;
-            e.block = None;
-        }
     }
 
     /// Changes whenever (virtual PC, privilege) → block mappings may have
@@ -93,7 +97,7 @@ impl BlockCache {
         self.epoch
     }
 
-    /// Drop every block (fence.i).
+    /// Drop every block.
     pub fn flush_all(&mut self) {
         self.map.clear();
         self.by_page.clear();
@@ -128,7 +132,7 @@ impl BlockCache {
     #[inline(always)]
     fn jump_lookup(&self, pc: u64, prv: Priv) -> Option<&Rc<Block>> {
         let e = &self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)];
-        if e.pc == pc && e.prv == prv {
+        if e.pc == pc && e.prv == prv && e.epoch == self.epoch {
             e.block.as_ref()
         } else {
             None
@@ -139,6 +143,7 @@ impl BlockCache {
         self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)] = JumpEntry {
             pc,
             prv,
+            epoch: self.epoch,
             block: Some(b.clone()),
         };
     }
@@ -240,12 +245,17 @@ impl Hart {
         Ok(block)
     }
 
-    /// Drop blocks whose RAM was written since the last check.
+    /// Drop this hart's blocks whose RAM was written (by any hart or
+    /// device) since the last check.
     #[inline(always)]
     pub fn sync_code_writes(&mut self, bus: &Bus) {
-        if bus.ram.code_dirty() {
-            let pages = bus.ram.take_dirty_code();
-            self.blocks.invalidate_pages(&pages);
+        if bus.ram.code_seq() != self.blocks.code_seen {
+            let (w, seq) = bus.ram.code_writes_since(self.blocks.code_seen);
+            match w {
+                CodeWrites::Pages(pages) => self.blocks.invalidate_pages(&pages),
+                CodeWrites::All => self.blocks.flush_all(),
+            }
+            self.blocks.code_seen = seq;
         }
     }
 }

@@ -243,7 +243,10 @@ impl Hart {
                 Ok(())
             }
             FenceI => {
-                self.blocks.flush_all();
+                // Nothing to drop: every write to a page holding decoded
+                // code (by any hart or device) drops that page's blocks
+                // before the next block starts, which is already as
+                // fresh as fence.i requires.
                 self.pc = next;
                 Ok(())
             }

@@ -7,7 +7,7 @@
 //! engines can drop their stale blocks.
 
 use memmap2::MmapMut;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Error creating guest RAM.
@@ -36,9 +36,31 @@ pub struct Ram {
     size: u64,
     /// One bit per 4 KiB page: the page holds cached code.
     code_pages: Vec<AtomicU64>,
-    /// Set when `dirty_code` is non-empty.
-    code_dirty_flag: AtomicBool,
-    dirty_code: Mutex<Vec<u64>>,
+    /// Number of code-page writes logged so far (see [`Ram::code_seq`]).
+    code_seq: AtomicU64,
+    code_log: Mutex<CodeLog>,
+}
+
+/// The log of code pages written, which every consumer (each hart's block
+/// cache, the JIT's translations) reads from its own position.
+#[derive(Default)]
+struct CodeLog {
+    /// Sequence number of `pages[0]`.
+    first: u64,
+    pages: Vec<u64>,
+}
+
+/// Entries kept in the code-write log; a consumer that falls further
+/// behind must drop all of its cached code.
+const CODE_LOG_MAX: usize = 4096;
+
+/// What a consumer of the code-write log must drop.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CodeWrites {
+    /// The code of these physical pages.
+    Pages(Vec<u64>),
+    /// Everything (it fell behind the bounded log).
+    All,
 }
 
 impl std::fmt::Debug for Ram {
@@ -65,8 +87,8 @@ impl Ram {
             base,
             size,
             code_pages: (0..words).map(|_| AtomicU64::new(0)).collect(),
-            code_dirty_flag: AtomicBool::new(false),
-            dirty_code: Mutex::new(Vec::new()),
+            code_seq: AtomicU64::new(0),
+            code_log: Mutex::new(CodeLog::default()),
         })
     }
 
@@ -208,26 +230,43 @@ impl Ram {
             let bit = 1u64 << (page % 64);
             if w.load(Ordering::Relaxed) & bit != 0 {
                 w.fetch_and(!bit, Ordering::Relaxed);
-                if let Ok(mut d) = self.dirty_code.lock() {
-                    d.push(self.base + page * 4096);
+                if let Ok(mut log) = self.code_log.lock() {
+                    if log.pages.len() >= CODE_LOG_MAX {
+                        let half = CODE_LOG_MAX / 2;
+                        log.pages.drain(..half);
+                        log.first += half as u64;
+                    }
+                    log.pages.push(self.base + page * 4096);
+                    let seq = log.first + log.pages.len() as u64;
+                    self.code_seq.store(seq, Ordering::Release);
                 }
-                self.code_dirty_flag.store(true, Ordering::Release);
             }
         }
     }
 
-    /// Has any code page been written since the last [`Ram::take_dirty_code`]?
+    /// Position at the end of the code-write log: it changes whenever a
+    /// page holding cached code is written (by any hart or device). A
+    /// consumer whose last seen position differs calls
+    /// [`Ram::code_writes_since`].
     #[inline(always)]
-    pub fn code_dirty(&self) -> bool {
-        self.code_dirty_flag.load(Ordering::Acquire)
+    pub fn code_seq(&self) -> u64 {
+        self.code_seq.load(Ordering::Acquire)
     }
 
-    /// Physical page addresses of code pages written since the last call.
-    pub fn take_dirty_code(&self) -> Vec<u64> {
-        self.code_dirty_flag.store(false, Ordering::Release);
-        match self.dirty_code.lock() {
-            Ok(mut d) => std::mem::take(&mut *d),
-            Err(_) => Vec::new(),
+    /// The code pages written after log position `seen`, and the new
+    /// position.
+    pub fn code_writes_since(&self, seen: u64) -> (CodeWrites, u64) {
+        match self.code_log.lock() {
+            Ok(log) => {
+                let end = log.first + log.pages.len() as u64;
+                if seen < log.first || seen > end {
+                    (CodeWrites::All, end)
+                } else {
+                    let from = (seen - log.first) as usize;
+                    (CodeWrites::Pages(log.pages[from..].to_vec()), end)
+                }
+            }
+            Err(_) => (CodeWrites::All, self.code_seq()),
         }
     }
 }
@@ -254,13 +293,31 @@ mod tests {
         let mut ram = Ram::new(0x8000_0000, 3 * 4096).unwrap();
         ram.mark_code(4096 + 12);
         ram.write_sized(0, 4, 1);
-        assert!(!ram.code_dirty());
+        assert_eq!(ram.code_seq(), 0);
         ram.write_sized(4096 + 100, 4, 1);
-        assert!(ram.code_dirty());
-        assert_eq!(ram.take_dirty_code(), vec![0x8000_1000]);
-        assert!(!ram.code_dirty());
+        assert_eq!(ram.code_seq(), 1);
+        // Every consumer reads the log from its own position.
+        let (w, seq) = ram.code_writes_since(0);
+        assert_eq!(w, CodeWrites::Pages(vec![0x8000_1000]));
+        assert_eq!(seq, 1);
+        assert_eq!(ram.code_writes_since(1), (CodeWrites::Pages(vec![]), 1));
         // the mark is consumed by the first write
         ram.write_sized(4096 + 100, 4, 1);
-        assert!(!ram.code_dirty());
+        assert_eq!(ram.code_seq(), 1);
+    }
+
+    #[test]
+    fn code_log_is_bounded() {
+        let mut ram = Ram::new(0x8000_0000, 4096).unwrap();
+        for _ in 0..CODE_LOG_MAX + 10 {
+            ram.mark_code(0);
+            ram.write_sized(0, 1, 1);
+        }
+        let end = ram.code_seq();
+        assert_eq!(end, (CODE_LOG_MAX + 10) as u64);
+        // A consumer that fell behind the log drops everything.
+        assert_eq!(ram.code_writes_since(0), (CodeWrites::All, end));
+        let (w, _) = ram.code_writes_since(end - 2);
+        assert_eq!(w, CodeWrites::Pages(vec![0x8000_0000; 2]));
     }
 }

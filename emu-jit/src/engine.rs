@@ -7,7 +7,7 @@
 //! instructions between the same boundaries; only how a block executes
 //! differs.
 
-use crate::helpers::JitCtx;
+use crate::helpers::{jc_index, jc_key, JcEntry, JitCtx, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
 use crate::translate::translatable;
@@ -20,6 +20,7 @@ use emu_core::engine::Engine;
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::interp::{RunExit, TRAP_STREAK_YIELD};
+use emu_core::ram::CodeWrites;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,24 +72,32 @@ impl Default for JitConfig {
 /// [`JitEngine::divergence_slot`]).
 pub type DivergenceSlot = Arc<Mutex<Option<String>>>;
 
-/// Signature of translated code.
-type JitFn = unsafe extern "C" fn(*mut Hart, *mut JitCtx<'_>) -> u64;
+/// Signature of the entry trampoline ([`worker::trampoline`]).
+type EnterFn = unsafe extern "C" fn(*mut Hart, *mut JitCtx<'_>, usize);
 
-/// Call translated code.
+/// Run translated code starting at `code`; it may chain into further
+/// translations while `cx.budget` allows (see [`JitCtx::budget`]).
 #[allow(unsafe_code)]
-pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>) -> u64 {
-    // SAFETY: `code` is the entry of a function finalized by the compile
-    // worker from `translate::Translator`, with exactly the `JitFn`
-    // signature, in a module of a live generation (translations are
-    // unreachable before their generation is freed, and generations are
-    // freed only between blocks). The function reads and writes the hart
-    // only through the `Hart` field offsets it was compiled with, and
-    // passes both pointers on to the helpers, which are safe Rust taking
-    // `&mut Hart`/`&mut JitCtx`; translated code does not touch the hart
-    // while a helper runs, so the references stay unique.
+pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>) {
+    let Ok(enter) = worker::trampoline() else {
+        unreachable!("JitEngine::new built the trampoline")
+    };
+    // SAFETY: `enter` is the trampoline finalized by `worker::trampoline`
+    // with exactly the `EnterFn` signature, in a module that is never
+    // freed. It calls `code`, the entry of a function finalized by the
+    // compile worker from `translate::Translator` with the translation
+    // signature, in a module of a live generation; that function may
+    // tail-call only translations it finds in the engine's jump cache
+    // (`cx.jc`), which holds only live translations (the cache is emptied
+    // before any translation is dropped, and generations are freed only
+    // between calls of this function). Translated code reads and writes
+    // the hart only through the `Hart` field offsets it was compiled
+    // with, and passes both pointers on to the helpers, which are safe
+    // Rust taking `&mut Hart`/`&mut JitCtx`; translated code does not
+    // touch the hart while a helper runs, so the references stay unique.
     unsafe {
-        let f: JitFn = std::mem::transmute::<usize, JitFn>(code);
-        f(hart, cx)
+        let f: EnterFn = std::mem::transmute::<usize, EnterFn>(enter);
+        f(hart, cx, code)
     }
 }
 
@@ -134,29 +143,6 @@ struct Slot {
     code: usize,
 }
 
-/// One entry of the engine's jump cache: (pc, hart and privilege, block
-/// cache epoch) → translated code.
-#[derive(Clone, Copy)]
-struct JcEntry {
-    pc: u64,
-    who: u64,
-    epoch: u64,
-    code: usize,
-}
-
-const JC_SLOTS: usize = 4096;
-const JC_EMPTY: JcEntry = JcEntry {
-    pc: u64::MAX,
-    who: 0,
-    epoch: 0,
-    code: 0,
-};
-
-#[inline(always)]
-fn jc_index(pc: u64) -> usize {
-    ((pc >> 1) as usize) & (JC_SLOTS - 1)
-}
-
 const FAST_SLOTS: usize = 4096;
 const EMPTY_SLOT: Slot = Slot {
     pa: u64::MAX,
@@ -172,6 +158,8 @@ pub struct JitEngine {
     entries: HashMap<u64, Entry>,
     by_page: HashMap<u64, Vec<u64>>,
     fast: Box<[Slot]>,
+    /// Jump cache (pc, hart, privilege, epoch) → translation; read by
+    /// translated code to chain (see [`JitCtx::jc`]).
     jc: Box<[JcEntry]>,
     gens: VecDeque<Generation>,
     next_gen: u64,
@@ -180,8 +168,9 @@ pub struct JitEngine {
     in_flight: usize,
     stats: JitStats,
     sink: Option<Arc<Mutex<JitStats>>>,
-    /// Code pages written, not yet dropped from other harts' block caches.
-    other_harts: HashMap<u64, Vec<u64>>,
+    /// Position in RAM's code-write log up to which translations were
+    /// dropped.
+    code_seen: u64,
     lockstep: Option<Lockstep>,
     stop: Option<(Arc<AtomicU64>, u64)>,
     halted: bool,
@@ -200,6 +189,7 @@ impl JitEngine {
     /// An engine with its compile worker thread.
     pub fn new(cfg: JitConfig) -> Result<Self, String> {
         let isa = worker::host_isa(&cfg.opt_level)?;
+        worker::trampoline()?;
         let (req_tx, req_rx) = crossbeam_channel::unbounded();
         let (res_tx, res_rx) = crossbeam_channel::unbounded();
         let w = std::thread::Builder::new()
@@ -215,7 +205,7 @@ impl JitEngine {
             entries: HashMap::new(),
             by_page: HashMap::new(),
             fast: vec![EMPTY_SLOT; FAST_SLOTS].into_boxed_slice(),
-            jc: vec![JC_EMPTY; JC_SLOTS].into_boxed_slice(),
+            jc: vec![JcEntry::EMPTY; JC_SLOTS].into_boxed_slice(),
             gens: VecDeque::new(),
             next_gen: 0,
             queue: Vec::new(),
@@ -223,7 +213,7 @@ impl JitEngine {
             in_flight: 0,
             stats: JitStats::default(),
             sink: None,
-            other_harts: HashMap::new(),
+            code_seen: 0,
             lockstep,
             stop: None,
             halted: false,
@@ -334,8 +324,20 @@ impl JitEngine {
 
     /// Install finished batches (never blocks).
     fn poll(&mut self) {
-        while let Ok(b) = self.res_rx.try_recv() {
-            self.install(b);
+        loop {
+            match self.res_rx.try_recv() {
+                Ok(b) => self.install(b),
+                Err(crossbeam_channel::TryRecvError::Empty) => break,
+                Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                    // The compile thread died (a Cranelift panic): say so
+                    // once and go on interpreting.
+                    if self.req_tx.take().is_some() {
+                        self.stats.errors += 1;
+                        eprintln!("emu: jit: the compile thread stopped; running on in the interpreter");
+                    }
+                    break;
+                }
+            }
         }
     }
 
@@ -418,7 +420,7 @@ impl JitEngine {
         self.entries
             .retain(|_, e| !matches!(e, Entry::Compiled(t) if t.generation == g.id));
         self.fast.fill(EMPTY_SLOT);
-        self.jc.fill(JC_EMPTY);
+        self.jc.fill(JcEntry::EMPTY);
         for m in g.modules {
             free_module(m);
         }
@@ -443,7 +445,7 @@ impl JitEngine {
         self.entries.clear();
         self.by_page.clear();
         self.fast.fill(EMPTY_SLOT);
-        self.jc.fill(JC_EMPTY);
+        self.jc.fill(JcEntry::EMPTY);
         self.queue.clear();
         for g in std::mem::take(&mut self.gens) {
             for m in g.modules {
@@ -472,23 +474,23 @@ impl JitEngine {
         if any {
             self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
             self.fast.fill(EMPTY_SLOT);
-            self.jc.fill(JC_EMPTY);
+            self.jc.fill(JcEntry::EMPTY);
         }
     }
 
-    /// Code pages written since the last check: drop their blocks and
-    /// translations (for this hart now, for the other harts when they run).
+    /// Code pages written since the last check: drop this hart's decoded
+    /// blocks of them (each hart's block cache follows the code-write log
+    /// on its own) and their translations.
     #[inline(always)]
     fn sync_code_writes(&mut self, hart: &mut Hart, bus: &Bus) {
-        if bus.ram.code_dirty() {
-            let pages = bus.ram.take_dirty_code();
-            hart.blocks.invalidate_pages(&pages);
-            self.invalidate_pages(&pages);
-            for (id, list) in self.other_harts.iter_mut() {
-                if *id != hart.hartid {
-                    list.extend_from_slice(&pages);
-                }
+        hart.sync_code_writes(bus);
+        if bus.ram.code_seq() != self.code_seen {
+            let (w, seq) = bus.ram.code_writes_since(self.code_seen);
+            match w {
+                CodeWrites::Pages(pages) => self.invalidate_pages(&pages),
+                CodeWrites::All => self.flush_all(),
             }
+            self.code_seen = seq;
         }
     }
 
@@ -535,11 +537,6 @@ impl Engine for JitEngine {
             return (RunExit::Budget, 0);
         }
         self.poll();
-        let pending = self.other_harts.entry(hart.hartid).or_default();
-        if !pending.is_empty() {
-            let pages = std::mem::take(pending);
-            hart.blocks.invalidate_pages(&pages);
-        }
         if let Some(ls) = self.lockstep.as_mut() {
             ls.slice_start(hart, bus);
         }
@@ -566,15 +563,11 @@ impl Engine for JitEngine {
             // engine's jump cache (valid while the hart's block-cache epoch
             // is unchanged: the same condition as the interpreter's own
             // jump cache); otherwise through `fetch_block`.
-            let who = (hart.hartid << 8) | hart.prv as u64;
+            let key = jc_key(hart);
             let jslot = jc_index(hart.pc);
             let j = self.jc[jslot];
-            let (block, code) = if j.pc == hart.pc
-                && j.who == who
-                && j.epoch == hart.blocks.epoch()
-                && self.lockstep.is_none()
-            {
-                (None, j.code)
+            let (block, code) = if j.pc == hart.pc && j.key == key && self.lockstep.is_none() {
+                (None, j.code as usize)
             } else {
                 let block = match hart.fetch_block(bus) {
                     Ok(b) => b,
@@ -608,19 +601,25 @@ impl Engine for JitEngine {
                     code = self.lookup(block.pa);
                 }
                 if code != 0 && self.lockstep.is_none() {
-                    self.jc[jslot] = JcEntry {
-                        pc: hart.pc,
-                        who,
-                        epoch: hart.blocks.epoch(),
-                        code,
-                    };
+                    self.jc[jslot] = JcEntry::new(hart.pc, key, code as u64);
                 }
                 (Some(block), code)
             };
             let pre = self.lockstep.as_mut().map(|ls| ls.snapshot(hart));
             let (retired, trapped) = if code != 0 {
                 let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
-                let n = call_translation(code, hart, &mut cx);
+                // Chain through translations up to the budget (one block
+                // at a time in lockstep, which compares every block).
+                let allowance = if self.lockstep.is_some() {
+                    1
+                } else {
+                    (budget - executed) as i64
+                };
+                cx.budget = allowance;
+                cx.jc = self.jc.as_ptr() as u64;
+                cx.jc_key = key;
+                call_translation(code, hart, &mut cx);
+                let n = cx.retired_since(allowance);
                 let trap = cx.trap.take();
                 let flush = cx.flush_all;
                 self.stats.jit_calls += 1;

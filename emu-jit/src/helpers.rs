@@ -82,11 +82,107 @@ pub struct JitCtx<'a> {
     pub flush_all: bool,
     /// Helper-call counters.
     pub counts: &'a mut HelperCounts,
+    /// Chain budget: instructions translated code may still retire before
+    /// it must return to the engine. Every exit subtracts what its block
+    /// retired and jumps on to the next translation only while this is
+    /// positive: the one word checked per block for interrupts, budget and
+    /// code writes (helpers that make the engine's attention necessary
+    /// push it below zero, see [`stop_chain`]).
+    pub budget: i64,
+    /// The engine's jump cache ([`JcEntry`] array of [`JC_SLOTS`]).
+    pub jc: u64,
+    /// [`jc_key`] of the running hart (entries for other harts,
+    /// privileges or block-cache epochs do not match).
+    pub jc_key: u64,
+    /// What [`stop_chain`] took off `budget` (not retired instructions).
+    pub bias: i64,
+    /// RAM's code-write log position when the engine last synced.
+    pub code_seq: u64,
+}
+
+/// One entry of the engine's jump cache: guest pc and [`jc_key`] to the
+/// translation's entry. Read by translated code at every chained exit.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct JcEntry {
+    /// Virtual pc (`u64::MAX`, never a pc, when empty).
+    pub pc: u64,
+    /// [`jc_key`] the entry is valid for.
+    pub key: u64,
+    /// The translation.
+    pub code: u64,
+    _pad: u64,
+}
+
+impl JcEntry {
+    /// An entry.
+    pub fn new(pc: u64, key: u64, code: u64) -> Self {
+        JcEntry {
+            pc,
+            key,
+            code,
+            _pad: 0,
+        }
+    }
+
+    /// The empty entry.
+    pub const EMPTY: JcEntry = JcEntry {
+        pc: u64::MAX,
+        key: 0,
+        code: 0,
+        _pad: 0,
+    };
+}
+
+/// Entries in the jump cache.
+pub const JC_SLOTS: usize = 4096;
+/// Size of a [`JcEntry`].
+pub const JC_ENTRY_BYTES: usize = std::mem::size_of::<JcEntry>();
+/// Offset of [`JcEntry::pc`].
+pub const JC_ENTRY_PC: usize = std::mem::offset_of!(JcEntry, pc);
+/// Offset of [`JcEntry::key`].
+pub const JC_ENTRY_KEY: usize = std::mem::offset_of!(JcEntry, key);
+/// Offset of [`JcEntry::code`].
+pub const JC_ENTRY_CODE: usize = std::mem::offset_of!(JcEntry, code);
+
+/// Jump-cache slot of a pc.
+#[inline(always)]
+pub fn jc_index(pc: u64) -> usize {
+    ((pc >> 1) as usize) & (JC_SLOTS - 1)
+}
+
+/// The jump-cache key of a hart now: its block-cache epoch (changes with
+/// every flush of mappings or code), hart id and privilege.
+#[inline(always)]
+pub fn jc_key(h: &Hart) -> u64 {
+    (h.blocks.epoch() << 24) | ((h.hartid & 0xffff) << 8) | h.prv as u64
+}
+
+/// What [`stop_chain`] subtracts from the budget.
+const STOP: i64 = 1 << 40;
+
+/// Make translated code return to the engine at its next block exit: an
+/// interrupt became pending, code was written, or the like.
+#[inline]
+pub fn stop_chain(cx: &mut JitCtx<'_>) {
+    cx.budget -= STOP;
+    cx.bias += STOP;
+}
+
+/// After a helper changed machine state: stop chaining if the engine has
+/// work to do at the next block boundary (an interrupt to take, written
+/// code pages to drop).
+#[inline]
+fn check_attention(h: &Hart, cx: &mut JitCtx<'_>) {
+    if cx.bus.ram.code_seq() != cx.code_seq || h.pending_interrupt().is_some() {
+        stop_chain(cx);
+    }
 }
 
 impl<'a> JitCtx<'a> {
     /// A context for one call of translated code on `hart`.
     pub fn new(hart: &Hart, bus: &'a mut Bus, counts: &'a mut HelperCounts) -> Self {
+        let code_seq = bus.ram.code_seq();
         JitCtx {
             val: 0,
             tlb: hart.tlb.entries_addr() as u64,
@@ -98,7 +194,18 @@ impl<'a> JitCtx<'a> {
             trap: None,
             flush_all: false,
             counts,
+            budget: 1,
+            jc: 0,
+            jc_key: 0,
+            bias: 0,
+            code_seq,
         }
+    }
+
+    /// Instructions retired by translated code since `budget` was set to
+    /// `start`.
+    pub fn retired_since(&self, start: i64) -> u64 {
+        (start - self.budget - self.bias) as u64
     }
 }
 
@@ -114,6 +221,12 @@ pub const CTX_CODE_BITMAP: i32 = std::mem::offset_of!(JitCtx<'static>, code_bitm
 pub const CTX_DATA_PRIV: i32 = std::mem::offset_of!(JitCtx<'static>, data_priv) as i32;
 /// Byte offset of [`JitCtx::reserved`].
 pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as i32;
+/// Byte offset of [`JitCtx::budget`].
+pub const CTX_BUDGET: i32 = std::mem::offset_of!(JitCtx<'static>, budget) as i32;
+/// Byte offset of [`JitCtx::jc`].
+pub const CTX_JC: i32 = std::mem::offset_of!(JitCtx<'static>, jc) as i32;
+/// Byte offset of [`JitCtx::jc_key`].
+pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 
 /// Load `size` bytes at virtual `va` (zero-extended) into `cx.val`.
 /// Returns 0, or 1 with the trap stored in `cx.trap`.
@@ -122,6 +235,10 @@ pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, size: u32) ->
     match h.load(cx.bus, va, size as u8) {
         Ok(v) => {
             cx.val = v;
+            // A device read may raise an interrupt.
+            if h.pending_interrupt().is_some() {
+                stop_chain(cx);
+            }
             0
         }
         Err(t) => {
@@ -138,7 +255,10 @@ pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, si
     let r = h.store(cx.bus, va, size as u8, val);
     cx.reserved = h.reservation.is_some() as u64;
     match r {
-        Ok(()) => 0,
+        Ok(()) => {
+            check_attention(h, cx);
+            0
+        }
         Err(t) => {
             cx.trap = Some(t);
             1
@@ -162,6 +282,7 @@ pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
             if insn.op == Op::FenceI {
                 cx.flush_all = true;
             }
+            check_attention(h, cx);
             0
         }
         Err(t) => {

@@ -17,12 +17,15 @@
 //! instructions retired.
 
 use crate::helpers::{
-    self, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_RAM_HOST, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET,
+    self, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_RAM_HOST,
+    CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY,
+    JC_ENTRY_PC, JC_SLOTS,
 };
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, Type, Value,
 };
+use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Module};
@@ -116,10 +119,7 @@ impl Translator {
         let ptr = tcfg.pointer_type();
         let call_conv = module.target_config().default_call_conv;
         module.clear_context(&mut self.ctx);
-        let mut sig = Signature::new(call_conv);
-        sig.params.push(AbiParam::new(ptr));
-        sig.params.push(AbiParam::new(ptr));
-        sig.returns.push(AbiParam::new(I64));
+        let sig = translation_signature(ptr);
         self.ctx.func.signature = sig.clone();
 
         let mut load_sig = Signature::new(call_conv);
@@ -141,6 +141,7 @@ impl Translator {
             load: b.import_signature(load_sig),
             store: b.import_signature(store_sig),
             exec: b.import_signature(exec_sig),
+            next: b.import_signature(sig.clone()),
         };
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -190,6 +191,19 @@ struct Sigs {
     load: cranelift_codegen::ir::SigRef,
     store: cranelift_codegen::ir::SigRef,
     exec: cranelift_codegen::ir::SigRef,
+    /// Another translation (tail calls).
+    next: cranelift_codegen::ir::SigRef,
+}
+
+/// The signature of every translation: `(hart, cx)`, Cranelift's `tail`
+/// convention so that one translation can jump straight into the next
+/// (`return_call_indirect`). Rust enters the first through
+/// [`crate::engine`]'s trampoline.
+pub fn translation_signature(ptr: Type) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::new(ptr));
+    sig.params.push(AbiParam::new(ptr));
+    sig
 }
 
 struct Emit<'a> {
@@ -282,16 +296,63 @@ impl Emit<'_> {
         }
     }
 
-    /// Leave the function: registers written back, `pc` stored if given,
-    /// `instret` advanced by the pending count, `retired` returned.
-    fn exit(&mut self, pc: Option<Value>, retired: i64) {
+    /// Charge `retired` instructions to the chain budget; returns the
+    /// budget left.
+    fn charge(&mut self, retired: Value) -> Value {
+        let b = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
+        let b = self.b.ins().isub(b, retired);
+        self.b.ins().store(flags(), b, self.cx, CTX_BUDGET);
+        b
+    }
+
+    /// Leave the block: registers written back, `pc` stored if given,
+    /// `instret` advanced by the pending count, `retired` charged to the
+    /// chain budget. With `chain` (and `pc` given), while budget is left,
+    /// the translation of the next pc is looked up in the engine's jump
+    /// cache (same hart, privilege and block-cache epoch) and jumped to
+    /// with a tail call; otherwise control returns to the engine.
+    fn exit(&mut self, pc: Option<Value>, retired: i64, chain: bool) {
         self.write_back();
         self.add_instret(self.pending_instret);
         if let Some(pc) = pc {
             self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         }
         let r = self.b.ins().iconst(I64, retired);
-        self.b.ins().return_(&[r]);
+        let left = self.charge(r);
+        let (Some(pc), true) = (pc, chain) else {
+            self.b.ins().return_(&[]);
+            return;
+        };
+        let ret = self.b.create_block();
+        self.b.set_cold_block(ret);
+        let look = self.b.create_block();
+        let go = self.b.create_block();
+        let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
+        self.b.ins().brif(more, look, &[], ret, &[]);
+        self.b.seal_block(look);
+        self.b.switch_to_block(look);
+        let idx = self.b.ins().ushr_imm_s(pc, 1);
+        let idx = self.b.ins().band_imm_s(idx, (JC_SLOTS - 1) as i64);
+        let off = self.b.ins().imul_imm_s(idx, JC_ENTRY_BYTES as i64);
+        let jc = self.b.ins().load(I64, flags(), self.cx, CTX_JC);
+        let e = self.b.ins().iadd(jc, off);
+        let epc = self.b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
+        let ekey = self.b.ins().load(I64, flags(), e, JC_ENTRY_KEY as i32);
+        let key = self.b.ins().load(I64, flags(), self.cx, CTX_JC_KEY);
+        let pc_ok = self.b.ins().icmp(IntCC::Equal, epc, pc);
+        let key_ok = self.b.ins().icmp(IntCC::Equal, ekey, key);
+        let ok = self.b.ins().band(pc_ok, key_ok);
+        self.b.ins().brif(ok, go, &[], ret, &[]);
+        self.b.seal_block(go);
+        self.b.switch_to_block(go);
+        let code = self.b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
+        let (hart, cx) = (self.hart, self.cx);
+        self.b
+            .ins()
+            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
+        self.b.seal_block(ret);
+        self.b.switch_to_block(ret);
+        self.b.ins().return_(&[]);
     }
 
     /// After a helper call returning `status`: if non-zero, leave through a
@@ -341,7 +402,8 @@ impl Emit<'_> {
             let v = self.b.ins().iadd(v, k);
             self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
             self.b.ins().store(flags(), pc, self.hart, PC_OFF);
-            self.b.ins().return_(&[r]);
+            self.charge(r);
+            self.b.ins().return_(&[]);
         }
     }
 
@@ -356,7 +418,7 @@ impl Emit<'_> {
                     if let Some(target) = self.inline(insn, off) {
                         // Control transfer: always the block's last insn.
                         self.pending_instret += 1;
-                        self.exit(Some(target), idx as i64 + 1);
+                        self.exit(Some(target), idx as i64 + 1, true);
                         return;
                     }
                     self.pending_instret += 1;
@@ -410,22 +472,23 @@ impl Emit<'_> {
                     // next use.
                     self.defined = [false; 32];
                     if insn.ends_block() {
-                        // pc and instret were set by the helper.
-                        self.exit(None, idx as i64 + 1);
+                        // pc and instret were set by the helper (which
+                        // may have changed the privilege or the mapping:
+                        // back to the engine).
+                        self.exit(None, idx as i64 + 1, false);
                         return;
                     }
                 }
             }
             if last {
                 let pc = self.pc_at(next_off);
-                self.exit(Some(pc), n as i64);
+                self.exit(Some(pc), n as i64, true);
                 return;
             }
             off = next_off;
         }
         // Empty block (never produced): return without retiring anything.
-        let z = self.b.ins().iconst(I64, 0);
-        self.b.ins().return_(&[z]);
+        self.b.ins().return_(&[]);
     }
 
     /// The inline TLB probe: the host address of `va` if the TLB of

@@ -58,6 +58,9 @@ pub fn host_isa_with(opt_level: &str, regalloc: &str) -> Result<OwnedTargetIsa, 
     fb.set("opt_level", opt_level)
         .map_err(|e| format!("Cranelift opt_level '{opt_level}': {e}"))?;
     fb.set("is_pic", "false").map_err(|e| e.to_string())?;
+    // Cranelift's tail calls (translation chaining) need frame pointers.
+    fb.set("preserve_frame_pointers", "true")
+        .map_err(|e| e.to_string())?;
     // The IR verifier costs about as much as code generation; keep it for
     // debug builds (tests).
     let verify = if cfg!(debug_assertions) {
@@ -151,4 +154,48 @@ pub fn compile_and_discard(isa: &OwnedTargetIsa, tr: &mut Translator, insns: &[I
     drop(b.items);
     crate::engine::free_module(b.module);
     ok
+}
+
+/// The entry trampoline: a system-ABI function `(hart, cx, code)` that
+/// calls the translation at `code` (Cranelift's `tail` convention, see
+/// [`crate::translate::translation_signature`]). Built once per process;
+/// its module lives until exit.
+pub fn trampoline() -> Result<usize, String> {
+    static T: std::sync::OnceLock<Result<usize, String>> = std::sync::OnceLock::new();
+    T.get_or_init(build_trampoline).clone()
+}
+
+fn build_trampoline() -> Result<usize, String> {
+    use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature};
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+    use cranelift_module::Module;
+    let isa = host_isa("speed")?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let ptr = module.target_config().pointer_type();
+    let mut sig = Signature::new(module.target_config().default_call_conv);
+    sig.params.extend([ptr, ptr, ptr].map(AbiParam::new));
+    let mut ctx = module.make_context();
+    ctx.func.signature = sig.clone();
+    let mut fbc = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    b.seal_block(blk);
+    let p = b.block_params(blk).to_vec();
+    let target = b.import_signature(crate::translate::translation_signature(ptr));
+    b.ins().call_indirect(target, p[2], &[p[0], p[1]]);
+    b.ins().return_(&[]);
+    b.finalize(module.target_config());
+    let id = module
+        .declare_anonymous_function(&sig)
+        .map_err(|e| e.to_string())?;
+    module
+        .define_function(id, &mut ctx)
+        .map_err(|e| format!("{e:?}"))?;
+    module.finalize_definitions().map_err(|e| e.to_string())?;
+    let f = module.get_finalized_function(id) as usize;
+    // The trampoline is used for the rest of the process.
+    Box::leak(Box::new(module));
+    Ok(f)
 }
