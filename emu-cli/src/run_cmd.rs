@@ -79,7 +79,7 @@ pub struct JitArgs {
     pub jit_stats: bool,
     /// Block executions before a block is compiled (0: compile every block
     /// when first seen; with --jit-sync before it first runs).
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = emu_jit::engine::DEFAULT_THRESHOLD)]
     pub jit_threshold: u32,
     /// Wait for every compile batch instead of running on in the
     /// interpreter (deterministic; for tests).
@@ -95,7 +95,7 @@ impl Default for JitArgs {
         JitArgs {
             lockstep: false,
             jit_stats: false,
-            jit_threshold: 50,
+            jit_threshold: emu_jit::engine::DEFAULT_THRESHOLD,
             jit_sync: false,
             jit_opt: "none".into(),
         }

@@ -399,6 +399,7 @@ impl Hart {
                     c.pmpcfg[idx] = b;
                 }
                 self.flush_tlb();
+                self.tlb.flush_pmp();
                 effect = CsrEffect::FlushedTlb;
             }
             PMPADDR0..=PMPADDR63 => {
@@ -406,6 +407,7 @@ impl Hart {
                 if idx < PMP_ENTRIES && !crate::pmp::addr_locked(&c.pmpcfg, idx) {
                     c.pmpaddr[idx] = v & ((1 << 54) - 1);
                     self.flush_tlb();
+                    self.tlb.flush_pmp();
                     effect = CsrEffect::FlushedTlb;
                 }
             }

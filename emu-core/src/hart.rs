@@ -261,6 +261,13 @@ impl Hart {
         self.tlb.flush();
         self.blocks.flush_jump_cache();
     }
+
+    /// `sfence.vma` of one virtual address: drop its translations (and
+    /// the virtual-pc → block mappings, which are cheap to rebuild).
+    pub fn flush_tlb_va(&mut self, va: u64) {
+        self.tlb.flush_va(va);
+        self.blocks.flush_jump_cache();
+    }
 }
 
 fn vector(tvec: u64, is_irq: bool, code: u64) -> u64 {

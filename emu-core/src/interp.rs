@@ -283,7 +283,13 @@ impl Hart {
                 {
                     return Err(Trap::illegal(i.raw));
                 }
-                self.flush_tlb();
+                // The address space (rs2) is not tracked: entries of every
+                // ASID for the address (or all of them) go.
+                if i.rs1 == 0 {
+                    self.flush_tlb();
+                } else {
+                    self.flush_tlb_va(self.x[(i.rs1 & 31) as usize]);
+                }
                 self.pc = next;
                 Ok(())
             }

@@ -73,13 +73,39 @@ struct Entry {
     ppage: u64,
     /// RAM offset of the page, or `NOT_RAM`.
     ram_off: u64,
+    /// For translated code: [`tlb_fast_tag`] of the page if it is RAM,
+    /// `u64::MAX` (never matched) otherwise.
+    fast: u64,
+    /// For translated code: host address of a byte of the page minus its
+    /// virtual address.
+    addend: u64,
+    /// log2 of the size of the leaf mapping the entry came from (12 for a
+    /// 4 KiB page, 21/30/... for superpages), for `sfence.vma` of one
+    /// address.
+    span: u64,
 }
 
 const EMPTY: Entry = Entry {
     tag: u64::MAX,
     ppage: 0,
     ram_off: NOT_RAM,
+    fast: u64::MAX,
+    addend: 0,
+    span: 12,
 };
+
+/// Slots of the PMP result cache.
+const PMP_CACHE: usize = 64;
+
+/// The tag translated code compares with [`TLB_ENTRY_FAST`] for an access
+/// at `va` of `size` bytes (a power of two up to 8) with privilege bits
+/// `prv`: the page's virtual address, the access's misalignment bits (so a
+/// misaligned access never matches and takes the slow path) and the
+/// privilege in bits 10–11.
+#[inline(always)]
+pub fn tlb_fast_tag(va: u64, size: u64, prv: u64) -> u64 {
+    (va & (!0xfff | (size - 1))) | (prv << 10)
+}
 
 /// Size of a TLB entry in bytes.
 pub const TLB_ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
@@ -87,10 +113,18 @@ pub const TLB_ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
 pub const TLB_ENTRY_TAG: usize = std::mem::offset_of!(Entry, tag);
 /// Offset of the RAM offset of the page (or [`NOT_RAM`]) in an entry.
 pub const TLB_ENTRY_RAM_OFF: usize = std::mem::offset_of!(Entry, ram_off);
+/// Offset of the fast tag ([`tlb_fast_tag`] of the page) in an entry.
+pub const TLB_ENTRY_FAST: usize = std::mem::offset_of!(Entry, fast);
+/// Offset of the host addend (host address = virtual address + addend) in
+/// an entry.
+pub const TLB_ENTRY_ADDEND: usize = std::mem::offset_of!(Entry, addend);
 
 /// The per-hart translation caches.
 pub struct Tlb {
     e: Box<[[Entry; TLB_SIZE]; 3]>,
+    /// Pages whose PMP check gave `AllowPage`, as `page | perm << 2 |
+    /// privilege` (`u64::MAX` when empty); emptied when PMP CSRs change.
+    pmp: Box<[u64; PMP_CACHE]>,
 }
 
 impl Default for Tlb {
@@ -104,6 +138,7 @@ impl Tlb {
     pub fn new() -> Self {
         Tlb {
             e: Box::new([[EMPTY; TLB_SIZE]; 3]),
+            pmp: Box::new([u64::MAX; PMP_CACHE]),
         }
     }
 
@@ -122,6 +157,23 @@ impl Tlb {
         for set in self.e.iter_mut() {
             set.fill(EMPTY);
         }
+    }
+
+    /// Drop the entries that translate virtual address `va`: those of its
+    /// page and those that came from a superpage containing it.
+    pub fn flush_va(&mut self, va: u64) {
+        for set in self.e.iter_mut() {
+            for e in set.iter_mut() {
+                if e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0 {
+                    *e = EMPTY;
+                }
+            }
+        }
+    }
+
+    /// Forget cached PMP results (PMP CSRs changed).
+    pub fn flush_pmp(&mut self) {
+        self.pmp.fill(u64::MAX);
     }
 
     #[inline(always)]
@@ -202,30 +254,36 @@ impl Hart {
         } else {
             self.csr.satp >> 60
         };
-        let (pa, cacheable) = if mode == 0 {
-            (va, true)
+        let (pa, span) = if mode == 0 {
+            (va, 12)
         } else {
             self.walk(bus, va, acc, prv, mode)?
         };
-        let pmp_res = pmp::check(
-            &self.csr.pmpcfg,
-            &self.csr.pmpaddr,
-            prv,
-            pa,
-            len,
-            acc.pmp_perm(),
-        );
+        let pmp_res = self.pmp_check(prv, pa, len, acc.pmp_perm());
         if pmp_res == PmpResult::Deny {
             return Err(acc.access_fault(va));
         }
         let ppage = pa & !0xfff;
         let ram_page = bus.ram.offset_of(ppage, 4096).unwrap_or(NOT_RAM);
-        if cacheable && pmp_res == PmpResult::AllowPage {
+        if pmp_res == PmpResult::AllowPage {
             let vpn = va >> 12;
+            let vpage = va & !0xfff;
+            let (fast, addend) = if ram_page == NOT_RAM {
+                (u64::MAX, 0)
+            } else {
+                let host = bus.ram.host_addr() as u64;
+                (
+                    tlb_fast_tag(vpage, 1, prv as u64),
+                    host.wrapping_add(ram_page).wrapping_sub(vpage),
+                )
+            };
             self.tlb.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)] = Entry {
                 tag: (vpn << 2) | prv as u64,
                 ppage,
                 ram_off: ram_page,
+                fast,
+                addend,
+                span,
             };
         }
         let ram_off = match bus.ram.offset_of(pa, len) {
@@ -235,8 +293,23 @@ impl Hart {
         Ok(Phys { pa, ram_off })
     }
 
-    /// Page-table walk. Returns the physical address and whether the
-    /// translation may be cached.
+    /// PMP check through the per-hart cache of pages found allowed.
+    #[inline]
+    fn pmp_check(&mut self, prv: Priv, pa: u64, len: u64, perm: u8) -> PmpResult {
+        let key = (pa & !0xfff) | ((perm as u64) << 2) | prv as u64;
+        let slot = (((pa >> 12) as usize) ^ perm as usize) & (PMP_CACHE - 1);
+        if self.tlb.pmp[slot] == key && (pa & 0xfff) + len <= 0x1000 {
+            return PmpResult::AllowPage;
+        }
+        let r = pmp::check(&self.csr.pmpcfg, &self.csr.pmpaddr, prv, pa, len, perm);
+        if r == PmpResult::AllowPage {
+            self.tlb.pmp[slot] = key;
+        }
+        r
+    }
+
+    /// Page-table walk. Returns the physical address and log2 of the size
+    /// of the leaf mapping (12 for a 4 KiB page).
     fn walk(
         &mut self,
         bus: &mut Bus,
@@ -244,7 +317,7 @@ impl Hart {
         acc: Access,
         prv: Priv,
         mode: u64,
-    ) -> Result<(u64, bool), Trap> {
+    ) -> Result<(u64, u64), Trap> {
         let levels: u32 = match mode {
             8 => 3,
             9 => 4,
@@ -262,15 +335,7 @@ impl Hart {
         for level in (0..levels).rev() {
             let vpn_i = (va >> (12 + 9 * level)) & 0x1ff;
             let pte_addr = a + vpn_i * 8;
-            if pmp::check(
-                &self.csr.pmpcfg,
-                &self.csr.pmpaddr,
-                Priv::S,
-                pte_addr,
-                8,
-                pmp::R,
-            ) == PmpResult::Deny
-            {
+            if self.pmp_check(Priv::S, pte_addr, 8, pmp::R) == PmpResult::Deny {
                 return Err(acc.access_fault(va));
             }
             let Some(pte) = bus.read(pte_addr, 8) else {
@@ -319,21 +384,14 @@ impl Hart {
                 new |= PTE_D;
             }
             if new != pte
-                && (pmp::check(
-                    &self.csr.pmpcfg,
-                    &self.csr.pmpaddr,
-                    Priv::S,
-                    pte_addr,
-                    8,
-                    pmp::W,
-                ) == PmpResult::Deny
+                && (self.pmp_check(Priv::S, pte_addr, 8, pmp::W) == PmpResult::Deny
                     || !bus.write(pte_addr, 8, new))
             {
                 return Err(acc.access_fault(va));
             }
             let page_mask = (1u64 << (12 + 9 * level)) - 1;
             let pa = ((ppn << 12) & !page_mask) | (va & page_mask);
-            return Ok((pa, true));
+            return Ok((pa, 12 + 9 * level as u64));
         }
         Err(acc.page_fault(va))
     }

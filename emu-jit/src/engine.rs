@@ -26,6 +26,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+/// Default [`JitConfig::threshold`]. Compiling costs the hart too (the
+/// compile thread shares the host's cores), so only blocks that have
+/// shown they are hot are compiled: on the Debian boot, 500 compiles
+/// about 8 k blocks instead of 21 k at 50 and boots about 25 % faster.
+pub const DEFAULT_THRESHOLD: u32 = 500;
+
 /// Tuning of the JIT.
 #[derive(Clone, Debug)]
 pub struct JitConfig {
@@ -56,7 +62,7 @@ pub struct JitConfig {
 impl Default for JitConfig {
     fn default() -> Self {
         JitConfig {
-            threshold: 50,
+            threshold: DEFAULT_THRESHOLD,
             batch: 32,
             sync: false,
             generation_size: 16384,
@@ -333,7 +339,9 @@ impl JitEngine {
                     // once and go on interpreting.
                     if self.req_tx.take().is_some() {
                         self.stats.errors += 1;
-                        eprintln!("emu: jit: the compile thread stopped; running on in the interpreter");
+                        eprintln!(
+                            "emu: jit: the compile thread stopped; running on in the interpreter"
+                        );
                     }
                     break;
                 }

@@ -62,8 +62,6 @@ pub struct JitCtx<'a> {
     pub val: u64,
     /// [`emu_core::mmu::Tlb::entries_addr`] of the hart.
     pub tlb: u64,
-    /// [`emu_core::ram::Ram::host_addr`].
-    pub ram_host: u64,
     /// [`emu_core::ram::Ram::code_bitmap_addr`].
     pub code_bitmap: u64,
     /// The privilege loads and stores use (TLB tag bits), kept current by
@@ -186,7 +184,6 @@ impl<'a> JitCtx<'a> {
         JitCtx {
             val: 0,
             tlb: hart.tlb.entries_addr() as u64,
-            ram_host: bus.ram.host_addr() as u64,
             code_bitmap: bus.ram.code_bitmap_addr() as u64,
             data_priv: hart.data_priv() as u64,
             reserved: hart.reservation.is_some() as u64,
@@ -213,8 +210,6 @@ impl<'a> JitCtx<'a> {
 pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
 /// Byte offset of [`JitCtx::tlb`].
 pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
-/// Byte offset of [`JitCtx::ram_host`].
-pub const CTX_RAM_HOST: i32 = std::mem::offset_of!(JitCtx<'static>, ram_host) as i32;
 /// Byte offset of [`JitCtx::code_bitmap`].
 pub const CTX_CODE_BITMAP: i32 = std::mem::offset_of!(JitCtx<'static>, code_bitmap) as i32;
 /// Byte offset of [`JitCtx::data_priv`].

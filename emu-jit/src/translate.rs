@@ -17,9 +17,8 @@
 //! instructions retired.
 
 use crate::helpers::{
-    self, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_RAM_HOST,
-    CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY,
-    JC_ENTRY_PC, JC_SLOTS,
+    self, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_RESERVED, CTX_TLB,
+    CTX_VAL_OFFSET, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PC, JC_SLOTS,
 };
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -31,7 +30,9 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Module};
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
-use emu_core::mmu::{NOT_RAM, TLB_ENTRY_BYTES, TLB_ENTRY_RAM_OFF, TLB_ENTRY_TAG, TLB_SIZE};
+use emu_core::mmu::{
+    TLB_ENTRY_ADDEND, TLB_ENTRY_BYTES, TLB_ENTRY_FAST, TLB_ENTRY_RAM_OFF, TLB_SIZE,
+};
 use std::mem::offset_of;
 
 const X_OFF: i32 = offset_of!(Hart, x) as i32;
@@ -151,8 +152,15 @@ impl Translator {
         let cx = b.block_params(entry)[1];
         let pc0 = b.ins().load(I64, flags(), hart, PC_OFF);
         let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
-        let ram_host = b.ins().load(I64, flags(), cx, CTX_RAM_HOST);
+        let tlb_load = b.ins().iadd_imm_s(tlb, (TLB_SIZE * TLB_ENTRY_BYTES) as i64);
+        let tlb_store = b
+            .ins()
+            .iadd_imm_s(tlb, (2 * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
         let bitmap = b.ins().load(I64, flags(), cx, CTX_CODE_BITMAP);
+        // The data privilege cannot change within a translation: the
+        // instructions that change it end their block.
+        let prv = b.ins().load(I64, flags(), cx, CTX_DATA_PRIV);
+        let prv_bits = b.ins().ishl_imm_s(prv, 10);
         let mut regs = [Variable::from_u32(0); 32];
         for r in regs.iter_mut().skip(1) {
             *r = b.declare_var(I64);
@@ -168,8 +176,9 @@ impl Translator {
             pending_instret: 0,
             pc0,
             trap_exit: None,
-            tlb,
-            ram_host,
+            tlb_load,
+            tlb_store,
+            prv_bits,
             bitmap,
             sigs,
         };
@@ -223,10 +232,12 @@ struct Emit<'a> {
     pc0: Value,
     /// The shared exit of helpers that trapped.
     trap_exit: Option<Block>,
-    /// `JitCtx::tlb`, `ram_host`, `code_bitmap` (constant per call).
-    tlb: Value,
-    ram_host: Value,
+    /// The load and store TLBs, `JitCtx::code_bitmap`, and the data
+    /// privilege shifted into place for `tlb_fast_tag` (constant per call).
+    tlb_load: Value,
+    tlb_store: Value,
     bitmap: Value,
+    prv_bits: Value,
     sigs: Sigs,
 }
 
@@ -355,14 +366,11 @@ impl Emit<'_> {
         self.b.ins().return_(&[]);
     }
 
-    /// After a helper call returning `status`: if non-zero, leave through a
-    /// trap exit (registers written back, pc = `trap_pc` if given, instret
-    /// counting `retired` instructions); otherwise continue.
-    /// After a helper call returning `status`: if non-zero, leave through
-    /// the shared trap exit (pc = `trap_pc`, instret advanced by the
-    /// pending count, `retired` returned); otherwise continue. The guest
-    /// registers must already be in the hart (the slow paths write them
-    /// back before calling a helper).
+    /// After a helper call returning `status`: if non-zero, write the dirty
+    /// guest registers back (helpers change no register when they trap)
+    /// and leave through the shared trap exit (pc = `trap_pc`, instret
+    /// advanced by the pending count, `retired` charged); otherwise
+    /// continue.
     fn check_trap(&mut self, status: Value, trap_pc: Value, retired: i64) {
         let exit = match self.trap_exit {
             Some(b) => b,
@@ -377,15 +385,28 @@ impl Emit<'_> {
             }
         };
         let cont = self.b.create_block();
+        let site = if self.dirty.iter().any(|d| *d) {
+            let site = self.b.create_block();
+            self.b.set_cold_block(site);
+            Some(site)
+        } else {
+            None
+        };
         let k = self.b.ins().iconst(I64, self.pending_instret);
         let r = self.b.ins().iconst(I64, retired);
-        self.b.ins().brif(
-            status,
-            exit,
-            &[trap_pc.into(), k.into(), r.into()],
-            cont,
-            &[],
-        );
+        let args = [trap_pc.into(), k.into(), r.into()];
+        match site {
+            Some(site) => {
+                self.b.ins().brif(status, site, &[], cont, &[]);
+                self.b.seal_block(site);
+                self.b.switch_to_block(site);
+                self.write_back();
+                self.b.ins().jump(exit, &args);
+            }
+            None => {
+                self.b.ins().brif(status, exit, &args, cont, &[]);
+            }
+        }
         self.b.seal_block(cont);
         self.b.switch_to_block(cont);
     }
@@ -492,53 +513,37 @@ impl Emit<'_> {
     }
 
     /// The inline TLB probe: the host address of `va` if the TLB of
-    /// `access` (1 = load, 2 = store) hits on a RAM page for an access of
-    /// `size` bytes that stays in the page, in a block the code branches
-    /// to; otherwise the code continues in `slow`. Returns (hit block,
-    /// host address value valid in it, RAM offset of the page).
-    fn tlb_probe(
-        &mut self,
-        va: Value,
-        size: u32,
-        access: usize,
-        slow: Block,
-    ) -> (Block, Value, Value) {
+    /// `access` (1 = load, 2 = store) hits on a RAM page for an aligned
+    /// access of `size` bytes, in a block the code branches to; otherwise
+    /// the code continues in `slow`. Returns (host address, TLB entry).
+    fn tlb_probe(&mut self, va: Value, size: u32, access: usize, slow: Block) -> (Value, Value) {
         let vpn = self.b.ins().ushr_imm_s(va, 12);
         let idx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
         let scaled = self.b.ins().imul_imm_s(idx, TLB_ENTRY_BYTES as i64);
-        let base = self
-            .b
-            .ins()
-            .iadd_imm_s(self.tlb, (access * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
+        let base = if access == 1 {
+            self.tlb_load
+        } else {
+            self.tlb_store
+        };
         let entry = self.b.ins().iadd(base, scaled);
-        let tag = self.b.ins().load(I64, flags(), entry, TLB_ENTRY_TAG as i32);
-        let ram_off = self
+        let fast = self
             .b
             .ins()
-            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
-        let prv = self.b.ins().load(I64, flags(), self.cx, CTX_DATA_PRIV);
-        let want = self.b.ins().ishl_imm_s(vpn, 2);
-        let want = self.b.ins().bor(want, prv);
-        let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
-        let not_ram = self.b.ins().iconst(I64, NOT_RAM as i64);
-        let is_ram = self.b.ins().icmp(IntCC::NotEqual, ram_off, not_ram);
-        let mut ok = self.b.ins().band(hit, is_ram);
-        let page_off = self.b.ins().band_imm_s(va, 0xfff);
-        if size > 1 {
-            let fits = self.b.ins().icmp_imm_s(
-                IntCC::UnsignedLessThanOrEqual,
-                page_off,
-                0x1000 - size as i64,
-            );
-            ok = self.b.ins().band(ok, fits);
-        }
+            .load(I64, flags(), entry, TLB_ENTRY_FAST as i32);
+        // tlb_fast_tag(va, size, prv)
+        let masked = self.b.ins().band_imm_s(va, !0xfff | (size as i64 - 1));
+        let want = self.b.ins().bor(masked, self.prv_bits);
+        let hit = self.b.ins().icmp(IntCC::Equal, fast, want);
         let hit_blk = self.b.create_block();
-        self.b.ins().brif(ok, hit_blk, &[], slow, &[]);
+        self.b.ins().brif(hit, hit_blk, &[], slow, &[]);
         self.b.seal_block(hit_blk);
         self.b.switch_to_block(hit_blk);
-        let off = self.b.ins().iadd(ram_off, page_off);
-        let host = self.b.ins().iadd(self.ram_host, off);
-        (hit_blk, host, ram_off)
+        let addend = self
+            .b
+            .ins()
+            .load(I64, flags(), entry, TLB_ENTRY_ADDEND as i32);
+        let host = self.b.ins().iadd(va, addend);
+        (host, entry)
     }
 
     /// An integer load of `size` bytes at `va`: inline on a TLB hit, else
@@ -548,7 +553,7 @@ impl Emit<'_> {
         let join = self.b.create_block();
         self.b.append_block_param(join, I64);
         self.b.set_cold_block(slow);
-        let (_, host, _) = self.tlb_probe(va, size, 1, slow);
+        let (host, _) = self.tlb_probe(va, size, 1, slow);
         let g = guest_flags();
         let v = match (size, signed) {
             (1, false) => self.b.ins().uload8(I64, g, host, 0),
@@ -562,8 +567,6 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[v.into()]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        // A trap leaves through the shared exit: registers go back first.
-        self.write_back();
         let size_v = self.b.ins().iconst(I32, size as i64);
         let f = self
             .b
@@ -601,8 +604,12 @@ impl Emit<'_> {
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
-        let (_, _, ram_off) = self.tlb_probe(va, size, 2, slow);
+        let (host, entry) = self.tlb_probe(va, size, 2, slow);
         // Code bit of the page, and the reservation flag.
+        let ram_off = self
+            .b
+            .ins()
+            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
         let page = self.b.ins().ushr_imm_s(ram_off, 12);
         let word_idx = self.b.ins().ushr_imm_s(page, 6);
         let word_off = self.b.ins().ishl_imm_s(word_idx, 3);
@@ -616,9 +623,6 @@ impl Emit<'_> {
         self.b.ins().brif(busy, slow, &[], fast, &[]);
         self.b.seal_block(fast);
         self.b.switch_to_block(fast);
-        let page_off = self.b.ins().band_imm_s(va, 0xfff);
-        let o = self.b.ins().iadd(ram_off, page_off);
-        let host = self.b.ins().iadd(self.ram_host, o);
         let g = guest_flags();
         match size {
             1 => self.b.ins().istore8(g, val, host, 0),
@@ -629,8 +633,6 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        // A trap leaves through the shared exit: registers go back first.
-        self.write_back();
         let size_v = self.b.ins().iconst(I32, size as i64);
         let f = self
             .b
