@@ -153,10 +153,16 @@ impl Hart {
     /// The block at the current PC: from the jump cache, the block cache,
     /// or freshly decoded. A fetch fault on the first instruction is
     /// returned as a trap.
+    ///
+    /// A jump-cache entry is used only while the fetch TLB still maps the
+    /// pc's page to the block's physical page, so `sfence.vma` of one
+    /// address needs to drop only TLB entries.
     #[inline(always)]
     pub fn fetch_block(&mut self, bus: &mut Bus) -> Result<Rc<Block>, Trap> {
         if let Some(b) = self.blocks.jump_lookup(self.pc, self.prv) {
-            return Ok(b.clone());
+            if self.tlb.fetch_ppage(self.pc, self.prv) == Some(b.pa & !0xfff) {
+                return Ok(b.clone());
+            }
         }
         self.fetch_block_slow(bus)
     }
@@ -186,9 +192,16 @@ impl Hart {
             let raw = if lo & 3 == 3 {
                 let hi_va = va.wrapping_add(2);
                 let hi_pa = if hi_va & 0xfff == 0 {
+                    // An instruction that straddles two pages is a block
+                    // of its own, decoded afresh each time (its meaning
+                    // depends on two mappings; a cached block is found
+                    // by the physical address of its first page only).
+                    if !insns.is_empty() {
+                        break;
+                    }
+                    cacheable = false;
                     match self.translate(bus, hi_va, 2, Access::Fetch) {
                         Ok(p2) => {
-                            cacheable &= p2.is_ram();
                             pages.push(p2.pa & !0xfff);
                             p2.pa
                         }

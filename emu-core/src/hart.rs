@@ -262,11 +262,10 @@ impl Hart {
         self.blocks.flush_jump_cache();
     }
 
-    /// `sfence.vma` of one virtual address: drop its translations (and
-    /// the virtual-pc → block mappings, which are cheap to rebuild).
+    /// `sfence.vma` of one virtual address: drop its translations. The
+    /// jump caches stay: their entries are checked against the fetch TLB.
     pub fn flush_tlb_va(&mut self, va: u64) {
         self.tlb.flush_va(va);
-        self.blocks.flush_jump_cache();
     }
 }
 

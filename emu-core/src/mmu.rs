@@ -171,6 +171,21 @@ impl Tlb {
         }
     }
 
+    /// The physical page the fetch TLB maps `va` to for privilege `prv`,
+    /// if it holds that translation.
+    #[inline(always)]
+    pub fn fetch_ppage(&self, va: u64, prv: Priv) -> Option<u64> {
+        self.lookup(Access::Fetch, va, prv).map(|e| e.ppage)
+    }
+
+    /// The host addend ([`TLB_ENTRY_ADDEND`]) of the fetch TLB entry for
+    /// `va` and `prv`, if it holds that translation and the page is RAM.
+    #[inline(always)]
+    pub fn fetch_addend(&self, va: u64, prv: Priv) -> Option<u64> {
+        let e = &self.e[Access::Fetch as usize][((va >> 12) as usize) & (TLB_SIZE - 1)];
+        (e.fast == tlb_fast_tag(va, 1, prv as u64)).then_some(e.addend)
+    }
+
     /// Forget cached PMP results (PMP CSRs changed).
     pub fn flush_pmp(&mut self) {
         self.pmp.fill(u64::MAX);

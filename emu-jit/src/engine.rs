@@ -7,7 +7,7 @@
 //! instructions between the same boundaries; only how a block executes
 //! differs.
 
-use crate::helpers::{jc_index, jc_key, JcEntry, JitCtx, JC_SLOTS};
+use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
 use crate::translate::translatable;
@@ -113,6 +113,8 @@ struct Translation {
     generation: u64,
     /// The instructions the code points into (exec helper arguments).
     _insns: Box<[Insn]>,
+    /// The link slots the code jumps through.
+    links: Option<Links>,
 }
 
 enum Entry {
@@ -294,6 +296,7 @@ impl JitEngine {
                 id,
                 pa: block.pa,
                 insns: block.insns.clone(),
+                links: Some(new_links()),
             });
         }
         let list = self.by_page.entry(page).or_default();
@@ -395,6 +398,7 @@ impl JitEngine {
                         code: c.code,
                         generation: gen_id,
                         _insns: c.req.insns,
+                        links: c.req.links,
                     });
                     self.fast[Self::slot(pa)] = Slot { pa, code: c.code };
                     installed += 1;
@@ -421,12 +425,40 @@ impl JitEngine {
         }
     }
 
+    /// Clear the link slots whose target is on one of `pages` (all of
+    /// them with `None`).
+    fn unlink(&mut self, pages: Option<&[u64]>) {
+        for e in self.entries.values() {
+            let Entry::Compiled(t) = e else { continue };
+            let Some(links) = &t.links else { continue };
+            for l in links.iter() {
+                if pages.is_none_or(|p| p.contains(&(l.target_pa & !0xfff))) {
+                    l.code.store(0, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Fill link slot `idx` of the translation at `src` with `code`, the
+    /// translation at `pa`, if that is the slot's target.
+    fn link(&mut self, src: u64, idx: usize, pa: u64, code: usize) {
+        if let Some(Entry::Compiled(t)) = self.entries.get(&src) {
+            if let Some(l) = t.links.as_ref().and_then(|l| l.get(idx)) {
+                if l.target_pa == pa {
+                    l.code.store(code as u64, Ordering::Relaxed);
+                    self.stats.links += 1;
+                }
+            }
+        }
+    }
+
     fn drop_oldest_generation(&mut self) {
         let Some(g) = self.gens.pop_front() else {
             return;
         };
         self.entries
             .retain(|_, e| !matches!(e, Entry::Compiled(t) if t.generation == g.id));
+        self.unlink(None);
         self.fast.fill(EMPTY_SLOT);
         self.jc.fill(JcEntry::EMPTY);
         for m in g.modules {
@@ -480,6 +512,7 @@ impl JitEngine {
             }
         }
         if any {
+            self.unlink(Some(pages));
             self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
             self.fast.fill(EMPTY_SLOT);
             self.jc.fill(JcEntry::EMPTY);
@@ -549,6 +582,9 @@ impl Engine for JitEngine {
             ls.slice_start(hart, bus);
         }
         let mut executed = 0u64;
+        // A direct exit that asked for its link slot to be filled with the
+        // next block's translation: (block pa, slot).
+        let mut pending_link: Option<(u64, usize)> = None;
         let exit = loop {
             self.sync_code_writes(hart, bus);
             if let Some(t) = hart.pending_interrupt() {
@@ -574,8 +610,12 @@ impl Engine for JitEngine {
             let key = jc_key(hart);
             let jslot = jc_index(hart.pc);
             let j = self.jc[jslot];
-            let (block, code) = if j.pc == hart.pc && j.key == key && self.lockstep.is_none() {
-                (None, j.code as usize)
+            let (block, code, pa) = if j.pc == hart.pc
+                && j.key == key
+                && self.lockstep.is_none()
+                && hart.tlb.fetch_addend(hart.pc, hart.prv) == Some(j.addend)
+            {
+                (None, j.code as usize, j.pa)
             } else {
                 let block = match hart.fetch_block(bus) {
                     Ok(b) => b,
@@ -609,10 +649,18 @@ impl Engine for JitEngine {
                     code = self.lookup(block.pa);
                 }
                 if code != 0 && self.lockstep.is_none() {
-                    self.jc[jslot] = JcEntry::new(hart.pc, key, code as u64);
+                    if let Some(addend) = hart.tlb.fetch_addend(hart.pc, hart.prv) {
+                        self.jc[jslot] = JcEntry::new(hart.pc, key, code as u64, addend, block.pa);
+                    }
                 }
-                (Some(block), code)
+                let pa = block.pa;
+                (Some(block), code, pa)
             };
+            if let Some((src, idx)) = pending_link.take() {
+                if code != 0 {
+                    self.link(src, idx, pa, code);
+                }
+            }
             let pre = self.lockstep.as_mut().map(|ls| ls.snapshot(hart));
             let (retired, trapped) = if code != 0 {
                 let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
@@ -628,6 +676,9 @@ impl Engine for JitEngine {
                 cx.jc_key = key;
                 call_translation(code, hart, &mut cx);
                 let n = cx.retired_since(allowance);
+                if cx.link_src != u64::MAX {
+                    pending_link = Some((cx.link_src, cx.link_idx as usize));
+                }
                 let trap = cx.trap.take();
                 let flush = cx.flush_all;
                 self.stats.jit_calls += 1;

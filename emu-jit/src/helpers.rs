@@ -12,6 +12,7 @@ use emu_core::bus::Bus;
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::trap::Trap;
+use std::sync::atomic::AtomicU64;
 
 /// Number of distinct [`Op`] values (for per-op counters).
 pub const OP_COUNT: usize = 256;
@@ -94,6 +95,15 @@ pub struct JitCtx<'a> {
     pub jc_key: u64,
     /// What [`stop_chain`] took off `budget` (not retired instructions).
     pub bias: i64,
+    /// A direct exit found its link slot empty and the target not in the
+    /// jump cache: physical address of the exiting block (`u64::MAX` if
+    /// none) and the slot's index, for the engine to fill the slot.
+    pub link_src: u64,
+    /// See [`JitCtx::link_src`].
+    pub link_idx: u64,
+    /// The hart's privilege shifted into place for
+    /// [`emu_core::mmu::tlb_fast_tag`] of fetches.
+    pub fetch_bits: u64,
     /// RAM's code-write log position when the engine last synced.
     pub code_seq: u64,
 }
@@ -109,17 +119,23 @@ pub struct JcEntry {
     pub key: u64,
     /// The translation.
     pub code: u64,
-    _pad: u64,
+    /// The fetch TLB's host addend for the pc's page when the entry was
+    /// made: the entry is used only while the fetch TLB still holds this
+    /// translation (so `sfence.vma` of one page needs no flush here).
+    pub addend: u64,
+    /// Physical address of the translated block.
+    pub pa: u64,
 }
 
 impl JcEntry {
     /// An entry.
-    pub fn new(pc: u64, key: u64, code: u64) -> Self {
+    pub fn new(pc: u64, key: u64, code: u64, addend: u64, pa: u64) -> Self {
         JcEntry {
             pc,
             key,
             code,
-            _pad: 0,
+            addend,
+            pa,
         }
     }
 
@@ -128,8 +144,39 @@ impl JcEntry {
         pc: u64::MAX,
         key: 0,
         code: 0,
-        _pad: 0,
+        addend: 0,
+        pa: u64::MAX,
     };
+}
+
+/// A direct exit's link to the translation of its target: the target is
+/// in the same guest page as the exiting block, so its physical address is
+/// fixed, and once the translation at that address is known the exit
+/// jumps straight to it. Slots are owned by their block's translation;
+/// the engine clears every slot whose target translation goes away.
+#[derive(Debug, Default)]
+#[repr(C)]
+pub struct LinkSlot {
+    /// Entry of the target's translation, 0 while unknown.
+    pub code: AtomicU64,
+    /// Physical address of the target (set by the translator).
+    pub target_pa: u64,
+}
+
+/// Link slots per block: 0 for a taken branch or `jal`, 1 for the
+/// fall-through.
+pub const LINKS: usize = 2;
+/// Offset of [`LinkSlot::code`].
+pub const LINK_CODE: usize = std::mem::offset_of!(LinkSlot, code);
+/// Size of a [`LinkSlot`].
+pub const LINK_BYTES: usize = std::mem::size_of::<LinkSlot>();
+
+/// The link slots of one block.
+pub type Links = Box<[LinkSlot; LINKS]>;
+
+/// Fresh, unlinked slots.
+pub fn new_links() -> Links {
+    Box::default()
 }
 
 /// Entries in the jump cache.
@@ -142,6 +189,10 @@ pub const JC_ENTRY_PC: usize = std::mem::offset_of!(JcEntry, pc);
 pub const JC_ENTRY_KEY: usize = std::mem::offset_of!(JcEntry, key);
 /// Offset of [`JcEntry::code`].
 pub const JC_ENTRY_CODE: usize = std::mem::offset_of!(JcEntry, code);
+/// Offset of [`JcEntry::pa`].
+pub const JC_ENTRY_PA: usize = std::mem::offset_of!(JcEntry, pa);
+/// Offset of [`JcEntry::addend`].
+pub const JC_ENTRY_ADDEND: usize = std::mem::offset_of!(JcEntry, addend);
 
 /// Jump-cache slot of a pc.
 #[inline(always)]
@@ -195,6 +246,9 @@ impl<'a> JitCtx<'a> {
             jc: 0,
             jc_key: 0,
             bias: 0,
+            fetch_bits: (hart.prv as u64) << 10,
+            link_src: u64::MAX,
+            link_idx: 0,
             code_seq,
         }
     }
@@ -220,6 +274,12 @@ pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as
 pub const CTX_BUDGET: i32 = std::mem::offset_of!(JitCtx<'static>, budget) as i32;
 /// Byte offset of [`JitCtx::jc`].
 pub const CTX_JC: i32 = std::mem::offset_of!(JitCtx<'static>, jc) as i32;
+/// Byte offset of [`JitCtx::link_src`].
+pub const CTX_LINK_SRC: i32 = std::mem::offset_of!(JitCtx<'static>, link_src) as i32;
+/// Byte offset of [`JitCtx::link_idx`].
+pub const CTX_LINK_IDX: i32 = std::mem::offset_of!(JitCtx<'static>, link_idx) as i32;
+/// Byte offset of [`JitCtx::fetch_bits`].
+pub const CTX_FETCH_BITS: i32 = std::mem::offset_of!(JitCtx<'static>, fetch_bits) as i32;
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 

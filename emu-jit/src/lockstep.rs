@@ -265,6 +265,7 @@ fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut 
                 id: 0,
                 pa: block.pa + off,
                 insns: vec![*insn].into_boxed_slice(),
+                links: None,
             }],
         );
         let code = batch.items.first().map(|c| c.code).unwrap_or(0);

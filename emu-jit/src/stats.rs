@@ -31,8 +31,12 @@ pub struct JitStats {
     pub generation_drops: u64,
     /// Translations dropped because their code page was written.
     pub invalidations: u64,
-    /// Calls of translated code.
+    /// Calls of translated code (entries from the engine; translations
+    /// then chain into each other).
     pub jit_calls: u64,
+    /// Link slots filled by the engine (translated code fills more itself
+    /// from the jump cache).
+    pub links: u64,
     /// Guest instructions retired in translated code.
     pub jit_insns: u64,
     /// Guest instructions retired by the interpreter.
@@ -61,6 +65,7 @@ impl JitStats {
         self.generation_drops += o.generation_drops;
         self.invalidations += o.invalidations;
         self.jit_calls += o.jit_calls;
+        self.links += o.links;
         self.jit_insns += o.jit_insns;
         self.interp_insns += o.interp_insns;
         self.helpers.merge(&o.helpers);
@@ -106,8 +111,8 @@ impl fmt::Display for JitStats {
         )?;
         writeln!(
             f,
-            "jit: instructions            {} in JIT code ({frac:.1}%), {} interpreted, {} calls of translated code",
-            self.jit_insns, self.interp_insns, self.jit_calls
+            "jit: instructions            {} in JIT code ({frac:.1}%), {} interpreted, {} entries into translated code, {} links made",
+            self.jit_insns, self.interp_insns, self.jit_calls, self.links
         )?;
         let h = &self.helpers;
         write!(

@@ -17,8 +17,10 @@
 //! instructions retired.
 
 use crate::helpers::{
-    self, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_RESERVED, CTX_TLB,
-    CTX_VAL_OFFSET, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PC, JC_SLOTS,
+    self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_FETCH_BITS, CTX_JC, CTX_JC_KEY,
+    CTX_LINK_IDX, CTX_LINK_SRC, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
+    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS,
+    LINK_BYTES, LINK_CODE,
 };
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -111,11 +113,18 @@ impl Translator {
     /// Translate `insns` into a new function of `module`. The instructions
     /// must stay at their address (the exec helper is passed pointers to
     /// them) for as long as the code may run.
+    ///
+    /// `pa` is the block's physical address; with `links`, direct exits to
+    /// targets in the block's page jump through those slots (see
+    /// [`LinkSlot`]), whose targets are set here.
     pub fn translate<M: Module>(
         &mut self,
         module: &mut M,
         insns: &[Insn],
+        pa: u64,
+        links: Option<&mut [LinkSlot; LINKS]>,
     ) -> Result<FuncId, String> {
+        let links_addr = links.as_ref().map(|l| l.as_ptr() as usize as u64);
         let tcfg = module.target_config();
         let ptr = tcfg.pointer_type();
         let call_conv = module.target_config().default_call_conv;
@@ -152,6 +161,7 @@ impl Translator {
         let cx = b.block_params(entry)[1];
         let pc0 = b.ins().load(I64, flags(), hart, PC_OFF);
         let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
+        let tlb_fetch = tlb;
         let tlb_load = b.ins().iadd_imm_s(tlb, (TLB_SIZE * TLB_ENTRY_BYTES) as i64);
         let tlb_store = b
             .ins()
@@ -176,15 +186,25 @@ impl Translator {
             pending_instret: 0,
             pc0,
             trap_exit: None,
+            tlb_fetch,
             tlb_load,
             tlb_store,
             prv_bits,
             bitmap,
             sigs,
+            pa,
+            links_addr,
+            link_targets: [None; LINKS],
         };
         t.body(insns);
         t.finish_trap_exit();
+        let targets = t.link_targets;
         t.b.finalize(tcfg);
+        if let Some(l) = links {
+            for (slot, target) in l.iter_mut().zip(targets) {
+                slot.target_pa = target.unwrap_or(u64::MAX);
+            }
+        }
 
         let id = module
             .declare_anonymous_function(&sig)
@@ -234,11 +254,30 @@ struct Emit<'a> {
     trap_exit: Option<Block>,
     /// The load and store TLBs, `JitCtx::code_bitmap`, and the data
     /// privilege shifted into place for `tlb_fast_tag` (constant per call).
+    tlb_fetch: Value,
     tlb_load: Value,
     tlb_store: Value,
     bitmap: Value,
     prv_bits: Value,
     sigs: Sigs,
+    /// Physical address of the block.
+    pa: u64,
+    /// Address of the block's link slots, if it has them.
+    links_addr: Option<u64>,
+    /// Targets of the link slots used.
+    link_targets: [Option<u64>; LINKS],
+}
+
+/// How a block exit continues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chain {
+    /// Return to the engine.
+    No,
+    /// Look the target up in the jump cache.
+    Lookup,
+    /// A direct exit to block offset `.0` (bytes, may be negative) through
+    /// link slot `.1` when the target is in the block's page.
+    Direct(i64, usize),
 }
 
 /// Accesses to the hart and the context: aligned, cannot trap.
@@ -318,11 +357,21 @@ impl Emit<'_> {
 
     /// Leave the block: registers written back, `pc` stored if given,
     /// `instret` advanced by the pending count, `retired` charged to the
-    /// chain budget. With `chain` (and `pc` given), while budget is left,
-    /// the translation of the next pc is looked up in the engine's jump
-    /// cache (same hart, privilege and block-cache epoch) and jumped to
-    /// with a tail call; otherwise control returns to the engine.
-    fn exit(&mut self, pc: Option<Value>, retired: i64, chain: bool) {
+    /// chain budget. While budget is left the next translation is entered
+    /// with a tail call: for a direct exit to the same page through its
+    /// link slot, otherwise (and when the slot is still empty) from the
+    /// engine's jump cache (same hart, privilege and block-cache epoch,
+    /// and the fetch TLB still mapping the page as when the entry was
+    /// made). Without a next translation control returns to the engine.
+    fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
+        let (pc, chain) = match (pc, chain) {
+            (None, _) => (None, Chain::No),
+            (Some(pc), Chain::Direct(off, _)) => {
+                let _ = pc;
+                (Some(self.pc_at(off as u64)), chain)
+            }
+            (Some(pc), c) => (Some(pc), c),
+        };
         self.write_back();
         self.add_instret(self.pending_instret);
         if let Some(pc) = pc {
@@ -330,30 +379,132 @@ impl Emit<'_> {
         }
         let r = self.b.ins().iconst(I64, retired);
         let left = self.charge(r);
-        let (Some(pc), true) = (pc, chain) else {
+        let Some(pc) = pc else {
             self.b.ins().return_(&[]);
             return;
         };
+        if chain == Chain::No {
+            self.b.ins().return_(&[]);
+            return;
+        }
         let ret = self.b.create_block();
         self.b.set_cold_block(ret);
-        let look = self.b.create_block();
-        let go = self.b.create_block();
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
-        self.b.ins().brif(more, look, &[], ret, &[]);
+        let look = self.b.create_block();
+        // A direct exit within the page: its slot, then the jump cache by
+        // physical address (filling the slot), then the engine (asked to
+        // fill the slot).
+        let direct = match chain {
+            Chain::Direct(off, idx) => {
+                let page_off = (self.pa & 0xfff) as i64 + off;
+                match self.links_addr {
+                    Some(addr) if (0..0x1000).contains(&page_off) => {
+                        let target = (self.pa & !0xfff) + page_off as u64;
+                        self.link_targets[idx] = Some(target);
+                        Some((addr + (idx * LINK_BYTES) as u64, target, idx))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some((slot, target, idx)) = direct else {
+            self.b.ins().brif(more, look, &[], ret, &[]);
+            self.b.seal_block(look);
+            self.b.switch_to_block(look);
+            self.jc_chain(pc, ret);
+            self.b.seal_block(ret);
+            self.b.switch_to_block(ret);
+            self.b.ins().return_(&[]);
+            return;
+        };
+        let try_slot = self.b.create_block();
+        self.b.ins().brif(more, try_slot, &[], ret, &[]);
+        self.b.seal_block(try_slot);
+        self.b.switch_to_block(try_slot);
+        let slot_v = self.b.ins().iconst(I64, slot as i64);
+        let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
+        let go = self.b.create_block();
+        self.b.set_cold_block(look);
+        self.b.ins().brif(code, go, &[], look, &[]);
+        self.b.seal_block(go);
+        self.b.switch_to_block(go);
+        let (hart, cx) = (self.hart, self.cx);
+        self.b
+            .ins()
+            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
         self.b.seal_block(look);
         self.b.switch_to_block(look);
+        let e = self.jc_entry(pc);
+        let epc = self.b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
+        let epa = self.b.ins().load(I64, flags(), e, JC_ENTRY_PA as i32);
+        let pc_ok = self.b.ins().icmp(IntCC::Equal, epc, pc);
+        let pa_ok = self.b.ins().icmp_imm_s(IntCC::Equal, epa, target as i64);
+        let ok = self.b.ins().band(pc_ok, pa_ok);
+        let fill = self.b.create_block();
+        let ask = self.b.create_block();
+        self.b.set_cold_block(ask);
+        self.b.ins().brif(ok, fill, &[], ask, &[]);
+        self.b.seal_block(fill);
+        self.b.switch_to_block(fill);
+        let code = self.b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
+        self.b.ins().store(flags(), code, slot_v, LINK_CODE as i32);
+        self.b
+            .ins()
+            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
+        self.b.seal_block(ask);
+        self.b.switch_to_block(ask);
+        let src = self.b.ins().iconst(I64, self.pa as i64);
+        let ix = self.b.ins().iconst(I64, idx as i64);
+        self.b.ins().store(flags(), src, self.cx, CTX_LINK_SRC);
+        self.b.ins().store(flags(), ix, self.cx, CTX_LINK_IDX);
+        self.b.ins().return_(&[]);
+        self.b.seal_block(ret);
+        self.b.switch_to_block(ret);
+        self.b.ins().return_(&[]);
+    }
+
+    /// The jump-cache entry for `pc`.
+    fn jc_entry(&mut self, pc: Value) -> Value {
         let idx = self.b.ins().ushr_imm_s(pc, 1);
         let idx = self.b.ins().band_imm_s(idx, (JC_SLOTS - 1) as i64);
         let off = self.b.ins().imul_imm_s(idx, JC_ENTRY_BYTES as i64);
         let jc = self.b.ins().load(I64, flags(), self.cx, CTX_JC);
-        let e = self.b.ins().iadd(jc, off);
+        self.b.ins().iadd(jc, off)
+    }
+
+    /// Tail-call the translation the jump cache holds for `pc` (checked
+    /// against the hart, privilege, epoch and fetch TLB), else continue
+    /// in `miss`.
+    fn jc_chain(&mut self, pc: Value, miss: Block) {
+        let go = self.b.create_block();
+        let e = self.jc_entry(pc);
         let epc = self.b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
         let ekey = self.b.ins().load(I64, flags(), e, JC_ENTRY_KEY as i32);
         let key = self.b.ins().load(I64, flags(), self.cx, CTX_JC_KEY);
         let pc_ok = self.b.ins().icmp(IntCC::Equal, epc, pc);
         let key_ok = self.b.ins().icmp(IntCC::Equal, ekey, key);
         let ok = self.b.ins().band(pc_ok, key_ok);
-        self.b.ins().brif(ok, go, &[], ret, &[]);
+        // The fetch TLB must still map the pc's page as when the entry
+        // was made (same fast tag, same host addend).
+        let vpn = self.b.ins().ushr_imm_s(pc, 12);
+        let tidx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
+        let toff = self.b.ins().imul_imm_s(tidx, TLB_ENTRY_BYTES as i64);
+        let tlbe = self.b.ins().iadd(self.tlb_fetch, toff);
+        let tfast = self.b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
+        let tadd = self
+            .b
+            .ins()
+            .load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+        let eadd = self.b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
+        let fbits = self.b.ins().load(I64, flags(), self.cx, CTX_FETCH_BITS);
+        let vpage = self.b.ins().band_imm_s(pc, !0xfff);
+        let want = self.b.ins().bor(vpage, fbits);
+        let f_ok = self.b.ins().icmp(IntCC::Equal, tfast, want);
+        let a_ok = self.b.ins().icmp(IntCC::Equal, tadd, eadd);
+        let ok = self.b.ins().band(ok, f_ok);
+        let ok = self.b.ins().band(ok, a_ok);
+        self.b.ins().brif(ok, go, &[], miss, &[]);
         self.b.seal_block(go);
         self.b.switch_to_block(go);
         let code = self.b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
@@ -361,9 +512,6 @@ impl Emit<'_> {
         self.b
             .ins()
             .return_call_indirect(self.sigs.next, code, &[hart, cx]);
-        self.b.seal_block(ret);
-        self.b.switch_to_block(ret);
-        self.b.ins().return_(&[]);
     }
 
     /// After a helper call returning `status`: if non-zero, write the dirty
@@ -435,11 +583,42 @@ impl Emit<'_> {
             let last = idx + 1 == n;
             let next_off = off + insn.len as u64;
             match kind(insn.op) {
+                Kind::Inline if is_branch(insn.op) => {
+                    // Always the block's last instruction.
+                    let a = self.rx(insn.rs1);
+                    let b = self.rx(insn.rs2);
+                    let c = self.b.ins().icmp(branch_cc(insn.op), a, b);
+                    self.pending_instret += 1;
+                    let taken = self.b.create_block();
+                    let fall = self.b.create_block();
+                    self.b.ins().brif(c, taken, &[], fall, &[]);
+                    self.b.seal_block(taken);
+                    self.b.seal_block(fall);
+                    let retired = idx as i64 + 1;
+                    self.b.switch_to_block(taken);
+                    let t_off = off as i64 + insn.imm as i64;
+                    let pc = self.pc_at(t_off as u64);
+                    self.exit(Some(pc), retired, Chain::Direct(t_off, 0));
+                    self.b.switch_to_block(fall);
+                    let pc = self.pc_at(next_off);
+                    self.exit(Some(pc), retired, Chain::Direct(next_off as i64, 1));
+                    return;
+                }
+                Kind::Inline if insn.op == Op::Jal => {
+                    let pc = self.pc_at(off);
+                    let link = self.b.ins().iadd_imm_s(pc, insn.len as i64);
+                    self.wx(insn.rd, link);
+                    self.pending_instret += 1;
+                    let t_off = off as i64 + insn.imm as i64;
+                    let t = self.pc_at(t_off as u64);
+                    self.exit(Some(t), idx as i64 + 1, Chain::Direct(t_off, 0));
+                    return;
+                }
                 Kind::Inline => {
                     if let Some(target) = self.inline(insn, off) {
-                        // Control transfer: always the block's last insn.
+                        // jalr: always the block's last insn.
                         self.pending_instret += 1;
-                        self.exit(Some(target), idx as i64 + 1, true);
+                        self.exit(Some(target), idx as i64 + 1, Chain::Lookup);
                         return;
                     }
                     self.pending_instret += 1;
@@ -496,14 +675,14 @@ impl Emit<'_> {
                         // pc and instret were set by the helper (which
                         // may have changed the privilege or the mapping:
                         // back to the engine).
-                        self.exit(None, idx as i64 + 1, false);
+                        self.exit(None, idx as i64 + 1, Chain::No);
                         return;
                     }
                 }
             }
             if last {
                 let pc = self.pc_at(next_off);
-                self.exit(Some(pc), n as i64, true);
+                self.exit(Some(pc), n as i64, Chain::Direct(next_off as i64, 1));
                 return;
             }
             off = next_off;
@@ -1026,6 +1205,26 @@ impl Emit<'_> {
             let m1 = self.konst(ty, -1);
             self.b.ins().select(zero, m1, q)
         }
+    }
+}
+
+/// Conditional branches.
+fn is_branch(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu
+    )
+}
+
+/// The comparison of a conditional branch.
+fn branch_cc(op: Op) -> IntCC {
+    match op {
+        Op::Beq => IntCC::Equal,
+        Op::Bne => IntCC::NotEqual,
+        Op::Blt => IntCC::SignedLessThan,
+        Op::Bge => IntCC::SignedGreaterThanOrEqual,
+        Op::Bltu => IntCC::UnsignedLessThan,
+        _ => IntCC::UnsignedGreaterThanOrEqual,
     }
 }
 

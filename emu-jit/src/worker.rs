@@ -1,6 +1,7 @@
 //! The compile worker: a host thread that turns batches of hot blocks into
 //! machine code, one `JITModule` (one finalize) per batch.
 
+use crate::helpers::Links;
 use crate::translate::Translator;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -20,6 +21,10 @@ pub struct Request {
     /// The block's instructions. Translated code holds pointers into this
     /// allocation, which travels back with the code.
     pub insns: Box<[Insn]>,
+    /// The block's link slots (translated code holds their address; the
+    /// translator sets their targets). `None`: no direct links (the
+    /// exits go through the jump cache).
+    pub links: Option<Links>,
 }
 
 /// One compiled block.
@@ -84,9 +89,9 @@ pub fn compile_batch(isa: &OwnedTargetIsa, tr: &mut Translator, reqs: Vec<Reques
     let mut module = JITModule::new(JITBuilder::with_isa(isa.clone(), default_libcall_names()));
     let mut ids = Vec::with_capacity(reqs.len());
     let mut errors = Vec::new();
-    for req in reqs {
+    for mut req in reqs {
         let t0 = Instant::now();
-        let id = match tr.translate(&mut module, &req.insns) {
+        let id = match tr.translate(&mut module, &req.insns, req.pa, req.links.as_deref_mut()) {
             Ok(id) => Some(id),
             Err(e) => {
                 errors.push(format!("block at {:#x}: {e}", req.pa));
@@ -148,6 +153,7 @@ pub fn compile_and_discard(isa: &OwnedTargetIsa, tr: &mut Translator, insns: &[I
             id: 0,
             pa: 0x8000_0000,
             insns: insns.into(),
+            links: Some(crate::helpers::new_links()),
         }],
     );
     let ok = b.errors.is_empty() && b.items.iter().all(|c| c.code != 0);
