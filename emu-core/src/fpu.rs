@@ -294,6 +294,16 @@ impl Fmt {
 /// Loads, stores and non-FP operations are not handled here; they return
 /// `(0, 0)` (and trip a debug assertion).
 pub fn execute(op: Op, a: u64, b: u64, c: u64, rm: u8) -> (u64, u8) {
+    if rm == 0 {
+        if let Some(r) = host_fast(op, a, b) {
+            return r;
+        }
+    }
+    execute_soft(op, a, b, c, rm)
+}
+
+/// [`execute`] without the host fast path: SoftFloat for every operation.
+pub fn execute_soft(op: Op, a: u64, b: u64, c: u64, rm: u8) -> (u64, u8) {
     use Op::*;
     match op {
         // ---- single-precision arithmetic ----
@@ -413,6 +423,94 @@ pub fn execute(op: Op, a: u64, b: u64, c: u64, rm: u8) -> (u64, u8) {
             debug_assert!(false, "fpu::execute called with non-FP op {op:?}");
             (0, 0)
         }
+    }
+}
+
+/// The host FPU's answer for a round-to-nearest-even add, subtract,
+/// multiply, divide or square root, when it provably equals SoftFloat's:
+/// the operands are finite and normal (or zero, where that cannot
+/// underflow) and the result is zero only exactly and otherwise normal and
+/// finite. Then the only flag the operation can raise is inexact, which
+/// the exact error term decides: two-sum for add/subtract, a fused
+/// multiply-add residual for the others (exactly representable while the
+/// magnitudes stay well inside the exponent range, which is required
+/// here). Everything else returns `None` and goes to SoftFloat.
+#[inline]
+fn host_fast(op: Op, a: u64, b: u64) -> Option<(u64, u8)> {
+    use Op::*;
+    macro_rules! fast {
+        ($t:ty, $x:expr, $y:expr, $bits:expr, $lo:expr, $hi:expr) => {{
+            let x: $t = $x;
+            let y: $t = $y;
+            // Zero, or a normal number far from underflow and overflow.
+            let mid = |v: $t| v == 0.0 || (v.abs() >= $lo && v.abs() <= $hi);
+            let ok = |v: $t| v == 0.0 || v.is_normal();
+            let (r, exact) = match op {
+                FaddS | FaddD | FsubS | FsubD => {
+                    let y = if matches!(op, FsubS | FsubD) { -y } else { y };
+                    if !ok(x) || !ok(y) {
+                        return None;
+                    }
+                    let r = x + y;
+                    if !(r == 0.0 || r.is_normal()) {
+                        return None;
+                    }
+                    let yy = r - x;
+                    let err = (x - (r - yy)) + (y - yy);
+                    (r, err == 0.0)
+                }
+                FmulS | FmulD => {
+                    let r = x * y;
+                    if !mid(x) || !mid(y) || !mid(r) || (r == 0.0 && x != 0.0 && y != 0.0) {
+                        return None;
+                    }
+                    (r, x.mul_add(y, -r) == 0.0)
+                }
+                FdivS | FdivD => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    let r = x / y;
+                    if !mid(x) || !mid(y) || !mid(r) || (r == 0.0 && x != 0.0) {
+                        return None;
+                    }
+                    (r, r.mul_add(y, -x) == 0.0)
+                }
+                FsqrtS | FsqrtD => {
+                    if !mid(x) || x < 0.0 {
+                        return None;
+                    }
+                    let r = x.sqrt();
+                    (r, r.mul_add(r, -x) == 0.0)
+                }
+                _ => return None,
+            };
+            Some(($bits(r), if exact { 0 } else { NX }))
+        }};
+    }
+    match op {
+        FaddD | FsubD | FmulD | FdivD | FsqrtD => fast!(
+            f64,
+            f64::from_bits(a),
+            f64::from_bits(b),
+            |r: f64| r.to_bits(),
+            f64::from_bits(0x1ff0_0000_0000_0000), // 2^-512
+            f64::from_bits(0x5ff0_0000_0000_0000)  // 2^512
+        ),
+        FaddS | FsubS | FmulS | FdivS | FsqrtS => {
+            if a >> 32 != 0xffff_ffff || (b >> 32 != 0xffff_ffff && op != FsqrtS) {
+                return None;
+            }
+            fast!(
+                f32,
+                f32::from_bits(a as u32),
+                f32::from_bits(b as u32),
+                |r: f32| nan_box(r.to_bits()),
+                f32::from_bits(0x1f80_0000), // 2^-64
+                f32::from_bits(0x5f80_0000)  // 2^64
+            )
+        }
+        _ => None,
     }
 }
 

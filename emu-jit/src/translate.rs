@@ -30,6 +30,7 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Module};
+use emu_core::csr::{mstatus, Csrs};
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::mmu::{
@@ -38,6 +39,8 @@ use emu_core::mmu::{
 use std::mem::offset_of;
 
 const X_OFF: i32 = offset_of!(Hart, x) as i32;
+const F_OFF: i32 = offset_of!(Hart, f) as i32;
+const MSTATUS_OFF: i32 = (offset_of!(Hart, csr) + offset_of!(Csrs, mstatus)) as i32;
 const PC_OFF: i32 = offset_of!(Hart, pc) as i32;
 const INSTRET_OFF: i32 = offset_of!(Hart, instret) as i32;
 
@@ -53,6 +56,9 @@ pub enum Kind {
     Load,
     /// Integer store through the store helper.
     Store,
+    /// FP load or store: inline while the FP state is dirty already (no
+    /// mstatus change), else the exec helper.
+    FpMem,
     /// Everything else: the interpreter helper.
     Exec,
 }
@@ -63,6 +69,7 @@ pub fn kind(op: Op) -> Kind {
     match op {
         Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => Kind::Load,
         Sb | Sh | Sw | Sd => Kind::Store,
+        Flw | Fld | Fsw | Fsd => Kind::FpMem,
         Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Addi | Slti | Sltiu
         | Xori | Ori | Andi | Slli | Srli | Srai | Add | Sub | Sll | Slt | Sltu | Xor | Srl
         | Sra | Or | And | Addiw | Slliw | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw
@@ -335,6 +342,106 @@ impl Emit<'_> {
                     .ins()
                     .store(flags(), v, self.hart, X_OFF + 8 * r as i32);
             }
+        }
+    }
+
+    /// `flw`/`fld`/`fsw`/`fsd`: inline on a TLB hit (and, for stores, a
+    /// page without code and no reservation) while mstatus.FS is Dirty;
+    /// otherwise the exec helper runs the instruction (FS checks, faults,
+    /// MMIO), with `instret` brought back to this path's count after it.
+    fn fp_mem(&mut self, insn: &Insn, off: u64, idx: i64) {
+        let store = matches!(insn.op, Op::Fsw | Op::Fsd);
+        let size = if matches!(insn.op, Op::Flw | Op::Fsw) {
+            4
+        } else {
+            8
+        };
+        let a = self.rx(insn.rs1);
+        let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let st = self.b.ins().load(I64, flags(), self.hart, MSTATUS_OFF);
+        let fs = self.b.ins().band_imm_s(st, mstatus::FS as i64);
+        let dirty = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
+        let probe = self.b.create_block();
+        self.b.ins().brif(dirty, probe, &[], slow, &[]);
+        self.b.seal_block(probe);
+        self.b.switch_to_block(probe);
+        let g = guest_flags();
+        if store {
+            let (host, entry) = self.tlb_probe(va, size, 2, slow);
+            self.store_guard(entry, slow);
+            let f = F_OFF + 8 * (insn.rs2 & 31) as i32;
+            let v = self.b.ins().load(I64, flags(), self.hart, f);
+            if size == 4 {
+                self.b.ins().istore32(g, v, host, 0);
+            } else {
+                self.b.ins().store(g, v, host, 0);
+            }
+        } else {
+            let (host, _) = self.tlb_probe(va, size, 1, slow);
+            let v = if size == 4 {
+                let w = self.b.ins().uload32(g, host, 0);
+                self.b.ins().bor_imm_s(w, 0xffff_ffff_0000_0000u64 as i64)
+            } else {
+                self.b.ins().load(I64, g, host, 0)
+            };
+            let f = F_OFF + 8 * (insn.rd & 31) as i32;
+            self.b.ins().store(flags(), v, self.hart, f);
+        }
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        // The helper reads rs1 from the hart; the variable stays dirty
+        // (the fast path did not store it).
+        let r1 = (insn.rs1 & 31) as usize;
+        if r1 != 0 && self.dirty[r1] {
+            let v = self.b.use_var(self.regs[r1]);
+            self.b
+                .ins()
+                .store(flags(), v, self.hart, X_OFF + 8 * r1 as i32);
+        }
+        let pc = self.pc_at(off);
+        self.b.ins().store(flags(), pc, self.hart, PC_OFF);
+        let k = self.pending_instret;
+        self.add_instret(k);
+        let f = self
+            .b
+            .ins()
+            .iconst(self.ptr, helpers::exec as *const () as usize as i64);
+        let ip = self
+            .b
+            .ins()
+            .iconst(self.ptr, insn as *const Insn as usize as i64);
+        let call = self
+            .b
+            .ins()
+            .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
+        let status = self.b.inst_results(call)[0];
+        self.pending_instret = 0;
+        self.check_trap(status, pc, idx);
+        self.pending_instret = k;
+        // The helper counted this instruction and the pending ones; the
+        // join continues with them pending.
+        self.add_instret(-(k + 1));
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+    }
+
+    /// Store register `r` back into the hart if the variable is newer.
+    fn write_back_one(&mut self, r: u8) {
+        let r = (r & 31) as usize;
+        if r != 0 && self.dirty[r] {
+            let v = self.b.use_var(self.regs[r]);
+            self.b
+                .ins()
+                .store(flags(), v, self.hart, X_OFF + 8 * r as i32);
+            self.dirty[r] = false;
         }
     }
 
@@ -644,10 +751,28 @@ impl Emit<'_> {
                     self.store(va, val, size, off, idx as i64);
                     self.pending_instret += 1;
                 }
+                Kind::FpMem => {
+                    self.fp_mem(insn, off, idx as i64);
+                    self.pending_instret += 1;
+                }
                 Kind::Exec => {
-                    // The interpreter sees the whole architectural state.
-                    self.write_back();
-                    self.dirty = [false; 32];
+                    let regs = exec_regs(insn.op);
+                    match regs {
+                        // The helper reads only these integer registers.
+                        Some((r1, r2, _)) => {
+                            if r1 {
+                                self.write_back_one(insn.rs1);
+                            }
+                            if r2 {
+                                self.write_back_one(insn.rs2);
+                            }
+                        }
+                        // The interpreter sees the whole architectural state.
+                        None => {
+                            self.write_back();
+                            self.dirty = [false; 32];
+                        }
+                    }
                     let pc = self.pc_at(off);
                     self.b.ins().store(flags(), pc, self.hart, PC_OFF);
                     self.add_instret(self.pending_instret);
@@ -668,9 +793,16 @@ impl Emit<'_> {
                     // On a trap the helper changed nothing and pc and
                     // instret are already in place.
                     self.check_trap(st, pc, idx as i64);
-                    // The helper may have written any register; reload on
-                    // next use.
-                    self.defined = [false; 32];
+                    // Reload what the helper may have written on next use.
+                    match regs {
+                        Some((_, _, true)) => {
+                            let rd = (insn.rd & 31) as usize;
+                            self.defined[rd] = false;
+                            self.dirty[rd] = false;
+                        }
+                        Some(_) => {}
+                        None => self.defined = [false; 32],
+                    }
                     if insn.ends_block() {
                         // pc and instret were set by the helper (which
                         // may have changed the privilege or the mapping:
@@ -784,24 +916,7 @@ impl Emit<'_> {
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
         let (host, entry) = self.tlb_probe(va, size, 2, slow);
-        // Code bit of the page, and the reservation flag.
-        let ram_off = self
-            .b
-            .ins()
-            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
-        let page = self.b.ins().ushr_imm_s(ram_off, 12);
-        let word_idx = self.b.ins().ushr_imm_s(page, 6);
-        let word_off = self.b.ins().ishl_imm_s(word_idx, 3);
-        let word_addr = self.b.ins().iadd(self.bitmap, word_off);
-        let word = self.b.ins().load(I64, flags(), word_addr, 0);
-        let bit = self.b.ins().ushr(word, page);
-        let bit = self.b.ins().band_imm_s(bit, 1);
-        let resv = self.b.ins().load(I64, flags(), self.cx, CTX_RESERVED);
-        let busy = self.b.ins().bor(bit, resv);
-        let fast = self.b.create_block();
-        self.b.ins().brif(busy, slow, &[], fast, &[]);
-        self.b.seal_block(fast);
-        self.b.switch_to_block(fast);
+        self.store_guard(entry, slow);
         let g = guest_flags();
         match size {
             1 => self.b.ins().istore8(g, val, host, 0),
@@ -827,6 +942,29 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[]);
         self.b.seal_block(join);
         self.b.switch_to_block(join);
+    }
+
+    /// After a store TLB hit on `entry`: continue only if the page holds
+    /// no cached code and no LR reservation is held, else go to `slow`.
+    fn store_guard(&mut self, entry: Value, slow: Block) {
+        // Code bit of the page, and the reservation flag.
+        let ram_off = self
+            .b
+            .ins()
+            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
+        let page = self.b.ins().ushr_imm_s(ram_off, 12);
+        let word_idx = self.b.ins().ushr_imm_s(page, 6);
+        let word_off = self.b.ins().ishl_imm_s(word_idx, 3);
+        let word_addr = self.b.ins().iadd(self.bitmap, word_off);
+        let word = self.b.ins().load(I64, flags(), word_addr, 0);
+        let bit = self.b.ins().ushr(word, page);
+        let bit = self.b.ins().band_imm_s(bit, 1);
+        let resv = self.b.ins().load(I64, flags(), self.cx, CTX_RESERVED);
+        let busy = self.b.ins().bor(bit, resv);
+        let fast = self.b.create_block();
+        self.b.ins().brif(busy, slow, &[], fast, &[]);
+        self.b.seal_block(fast);
+        self.b.switch_to_block(fast);
     }
 
     fn sext32(&mut self, v: Value) -> Value {
@@ -1206,6 +1344,28 @@ impl Emit<'_> {
             self.b.ins().select(zero, m1, q)
         }
     }
+}
+
+/// The integer registers an instruction run by the exec helper reads (rs1,
+/// rs2) and writes (rd), for the instructions that touch no others (FP,
+/// atomics); `None` for the rest, which see the whole register file.
+fn exec_regs(op: Op) -> Option<(bool, bool, bool)> {
+    use Op::*;
+    Some(match op {
+        FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS | FsgnjS
+        | FsgnjnS | FsgnjxS | FminS | FmaxS | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD
+        | FsubD | FmulD | FdivD | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD
+        | FcvtDS => (false, false, false),
+        FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu
+        | FmvDX | Flw | Fld | Fsw | Fsd => (true, false, false),
+        FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW | FeqS | FltS | FleS | FclassS | FcvtWD
+        | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FeqD | FltD | FleD | FclassD => (false, false, true),
+        LrW | LrD => (true, false, true),
+        ScW | ScD | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW
+        | AmominuW | AmomaxuW | AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD
+        | AmomaxD | AmominuD | AmomaxuD => (true, true, true),
+        _ => return None,
+    })
 }
 
 /// Conditional branches.

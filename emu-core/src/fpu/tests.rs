@@ -1986,3 +1986,77 @@ proptest! {
         }
     }
 }
+
+/// Values that exercise the host fast path and its edges: normal numbers
+/// of all magnitudes, zeros, subnormals, infinities, NaNs, the extremes.
+fn interesting_f64() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        any::<u64>(),
+        (-1e6f64..1e6).prop_map(f64::to_bits),
+        (1u64..64).prop_map(|n| (n as f64).to_bits()),
+        (-40i32..40).prop_map(|e| 2f64.powi(e).to_bits()),
+        Just(0u64),
+        Just(0x8000_0000_0000_0000),
+        Just(f64::MIN_POSITIVE.to_bits()),
+        Just(f64::MAX.to_bits()),
+        Just(1),
+        Just(f64::INFINITY.to_bits()),
+        Just(CANONICAL_NAN_F64),
+        (1e300f64..1e308).prop_map(f64::to_bits),
+        (1e-308f64..1e-300).prop_map(f64::to_bits),
+    ]
+}
+
+fn interesting_f32() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        any::<u32>().prop_map(nan_box),
+        (-1e4f32..1e4).prop_map(|x| nan_box(x.to_bits())),
+        (1u32..64).prop_map(|n| nan_box((n as f32).to_bits())),
+        Just(nan_box(0)),
+        Just(nan_box(0x8000_0000)),
+        Just(nan_box(f32::MIN_POSITIVE.to_bits())),
+        Just(nan_box(f32::MAX.to_bits())),
+        Just(nan_box(1)),
+        (1e36f32..3e38).prop_map(|x| nan_box(x.to_bits())),
+        (1e-38f32..1e-36).prop_map(|x| nan_box(x.to_bits())),
+        any::<u64>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20000))]
+
+    /// The host fast path gives exactly SoftFloat's result and flags.
+    #[test]
+    fn host_fast_path_matches_softfloat_f64(a in interesting_f64(), b in interesting_f64()) {
+        for op in [Op::FaddD, Op::FsubD, Op::FmulD, Op::FdivD, Op::FsqrtD] {
+            prop_assert_eq!(execute(op, a, b, 0, 0), execute_soft(op, a, b, 0, 0), "{:?} {:#x} {:#x}", op, a, b);
+        }
+    }
+
+    #[test]
+    fn host_fast_path_matches_softfloat_f32(a in interesting_f32(), b in interesting_f32()) {
+        for op in [Op::FaddS, Op::FsubS, Op::FmulS, Op::FdivS, Op::FsqrtS] {
+            prop_assert_eq!(execute(op, a, b, 0, 0), execute_soft(op, a, b, 0, 0), "{:?} {:#x} {:#x}", op, a, b);
+        }
+    }
+}
+
+#[test]
+fn host_fast_path_is_taken_for_ordinary_operands() {
+    assert_eq!(host_fast(Op::FaddD, fd(1.5), fd(2.25)), Some((fd(3.75), 0)));
+    assert_eq!(
+        host_fast(Op::FdivD, fd(1.0), fd(3.0)),
+        Some((fd(1.0 / 3.0), NX))
+    );
+    assert_eq!(
+        host_fast(Op::FsqrtD, fd(2.0), 0),
+        Some((fd(2f64.sqrt()), NX))
+    );
+    assert_eq!(host_fast(Op::FmulS, fs(3.0), fs(0.5)), Some((fs(1.5), 0)));
+    // Left to SoftFloat: subnormals, infinities, NaNs, division by zero.
+    assert_eq!(host_fast(Op::FaddD, 1, fd(1.0)), None);
+    assert_eq!(host_fast(Op::FmulD, fd(f64::INFINITY), fd(1.0)), None);
+    assert_eq!(host_fast(Op::FdivD, fd(1.0), fd(0.0)), None);
+    assert_eq!(host_fast(Op::FaddD, CANONICAL_NAN_F64, fd(1.0)), None);
+}
