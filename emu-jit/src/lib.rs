@@ -8,10 +8,16 @@
 //! installed between blocks; the hart never waits for Cranelift (unless
 //! [`JitConfig::sync`] asks it to, for deterministic tests).
 //!
+//! Translations chain into each other with tail calls (link slots for
+//! direct exits within a page, the engine's jump cache for the others)
+//! while the slice's instruction budget lasts; the budget word is the one
+//! check per block that brings control back to the engine for interrupts
+//! and code writes.
+//!
 //! Translations are kept in generations (a bounded number of translations
 //! each); when too many generations exist the oldest is dropped at a safe
 //! point and its code memory freed. Writes to code pages drop the
-//! translations of those pages, `fence.i` drops everything.
+//! translations of those pages (RAM's code-write log).
 //!
 //! `unsafe` is confined to two functions in `engine`: calling translated
 //! code and freeing a module's code memory.

@@ -1,20 +1,21 @@
 //! Translation of one decoded guest block into one Cranelift function.
 //!
-//! The function has the C signature
-//! `extern "C" fn(hart: *mut Hart, cx: *mut JitCtx) -> u64` and returns the
-//! number of guest instructions it retired. Guest integer registers live in
-//! Cranelift variables: each is loaded from the hart on first use and
-//! written back at every exit (and before a helper that reads the register
-//! file). ALU, multiply/divide, Zba/Zbb/Zbs/Zicond, `lui`/`auipc`, jumps and
-//! branches are translated inline; integer loads and stores call the
-//! [`helpers::load`]/[`helpers::store`] helpers; everything else (CSRs, FP,
-//! atomics, system instructions) calls [`helpers::exec`], which runs the
-//! interpreter on that one instruction.
+//! The function takes `(hart, cx)` in Cranelift's `tail` convention (see
+//! [`translation_signature`]). Guest integer registers live in Cranelift
+//! variables: each is loaded from the hart on first use and written back at
+//! every exit (and before a helper that reads it). ALU, multiply/divide,
+//! Zba/Zbb/Zbs/Zicond, `lui`/`auipc`, jumps and branches are translated
+//! inline; integer and FP loads and stores probe the TLB inline and call
+//! [`helpers::load`]/[`helpers::store`] (or [`helpers::exec`]) on a miss;
+//! everything else (CSRs, FP arithmetic, atomics, system instructions)
+//! calls [`helpers::exec`], which runs the interpreter on that one
+//! instruction.
 //!
 //! Exits leave exactly the interpreter's state: registers written back,
 //! `pc` at the next instruction (or at the faulting one, with the trap in
-//! the context for the engine to take) and `instret` counting the
-//! instructions retired.
+//! the context for the engine to take), `instret` counting the instructions
+//! retired and the same count charged to the chain budget; then the next
+//! translation is entered directly while budget is left (see `exit`).
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_FETCH_BITS, CTX_JC, CTX_JC_KEY,
