@@ -168,17 +168,27 @@ impl Translator {
         let hart = b.block_params(entry)[0];
         let cx = b.block_params(entry)[1];
         let pc0 = b.ins().load(I64, flags(), hart, PC_OFF);
-        let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
-        let tlb_fetch = tlb;
-        let tlb_load = b.ins().iadd_imm_s(tlb, (TLB_SIZE * TLB_ENTRY_BYTES) as i64);
-        let tlb_store = b
-            .ins()
-            .iadd_imm_s(tlb, (2 * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
-        let bitmap = b.ins().load(I64, flags(), cx, CTX_CODE_BITMAP);
-        // The data privilege cannot change within a translation: the
-        // instructions that change it end their block.
-        let prv = b.ins().load(I64, flags(), cx, CTX_DATA_PRIV);
-        let prv_bits = b.ins().ishl_imm_s(prv, 10);
+        // What inline memory accesses need, loaded once at entry (only by
+        // blocks that have such accesses). The data privilege cannot
+        // change within a translation: the instructions that change it
+        // end their block.
+        let has_mem = insns
+            .iter()
+            .any(|i| matches!(kind(i.op), Kind::Load | Kind::Store | Kind::FpMem));
+        let (tlb_load, tlb_store, bitmap, prv_bits) = if has_mem {
+            let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
+            let tlb_load = b.ins().iadd_imm_s(tlb, (TLB_SIZE * TLB_ENTRY_BYTES) as i64);
+            let tlb_store = b
+                .ins()
+                .iadd_imm_s(tlb, (2 * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
+            let bitmap = b.ins().load(I64, flags(), cx, CTX_CODE_BITMAP);
+            let prv = b.ins().load(I64, flags(), cx, CTX_DATA_PRIV);
+            let prv_bits = b.ins().ishl_imm_s(prv, 10);
+            (tlb_load, tlb_store, bitmap, prv_bits)
+        } else {
+            let z = b.ins().iconst(I64, 0);
+            (z, z, z, z)
+        };
         let mut regs = [Variable::from_u32(0); 32];
         for r in regs.iter_mut().skip(1) {
             *r = b.declare_var(I64);
@@ -194,7 +204,6 @@ impl Translator {
             pending_instret: 0,
             pc0,
             trap_exit: None,
-            tlb_fetch,
             tlb_load,
             tlb_store,
             prv_bits,
@@ -262,7 +271,6 @@ struct Emit<'a> {
     trap_exit: Option<Block>,
     /// The load and store TLBs, `JitCtx::code_bitmap`, and the data
     /// privilege shifted into place for `tlb_fast_tag` (constant per call).
-    tlb_fetch: Value,
     tlb_load: Value,
     tlb_store: Value,
     bitmap: Value,
@@ -410,6 +418,21 @@ impl Emit<'_> {
         self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         let k = self.pending_instret;
         self.add_instret(k);
+        let status = self.call_exec(insn);
+        self.pending_instret = 0;
+        self.check_trap(status, pc, idx);
+        self.pending_instret = k;
+        // The helper counted this instruction and the pending ones; the
+        // join continues with them pending.
+        self.add_instret(-(k + 1));
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+    }
+
+    /// Call the exec helper on `insn` (pc and instret already stored);
+    /// returns its status.
+    fn call_exec(&mut self, insn: &Insn) -> Value {
         let f = self
             .b
             .ins()
@@ -422,16 +445,7 @@ impl Emit<'_> {
             .b
             .ins()
             .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
-        let status = self.b.inst_results(call)[0];
-        self.pending_instret = 0;
-        self.check_trap(status, pc, idx);
-        self.pending_instret = k;
-        // The helper counted this instruction and the pending ones; the
-        // join continues with them pending.
-        self.add_instret(-(k + 1));
-        self.b.ins().jump(join, &[]);
-        self.b.seal_block(join);
-        self.b.switch_to_block(join);
+        self.b.inst_results(call)[0]
     }
 
     /// Store register `r` back into the hart if the variable is newer.
@@ -598,7 +612,9 @@ impl Emit<'_> {
         let vpn = self.b.ins().ushr_imm_s(pc, 12);
         let tidx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
         let toff = self.b.ins().imul_imm_s(tidx, TLB_ENTRY_BYTES as i64);
-        let tlbe = self.b.ins().iadd(self.tlb_fetch, toff);
+        // The fetch TLB is the first of the three.
+        let tlb_fetch = self.b.ins().load(I64, flags(), self.cx, CTX_TLB);
+        let tlbe = self.b.ins().iadd(tlb_fetch, toff);
         let tfast = self.b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
         let tadd = self
             .b
@@ -778,19 +794,7 @@ impl Emit<'_> {
                     self.b.ins().store(flags(), pc, self.hart, PC_OFF);
                     self.add_instret(self.pending_instret);
                     self.pending_instret = 0;
-                    let f = self
-                        .b
-                        .ins()
-                        .iconst(self.ptr, helpers::exec as *const () as usize as i64);
-                    let ip = self
-                        .b
-                        .ins()
-                        .iconst(self.ptr, insn as *const Insn as usize as i64);
-                    let call =
-                        self.b
-                            .ins()
-                            .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
-                    let st = self.b.inst_results(call)[0];
+                    let st = self.call_exec(insn);
                     // On a trap the helper changed nothing and pc and
                     // instret are already in place.
                     self.check_trap(st, pc, idx as i64);
