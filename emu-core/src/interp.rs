@@ -662,6 +662,31 @@ mod tests {
         assert_eq!(orc_b(0x0100_0000_0000_8000), 0xff00_0000_0000_ff00);
     }
 
+    /// A code write by one hart reaches every hart's decoded blocks (each
+    /// follows RAM's code-write log), without `fence.i`.
+    #[test]
+    fn code_writes_reach_every_hart() {
+        use crate::bus::Bus;
+        use crate::ram::Ram;
+        const BASE: u64 = 0x8000_0000;
+        let mut bus = Bus::new(Ram::new(BASE, 0x10000).unwrap());
+        // li a0, 1; j .
+        bus.ram.write_sized(0, 4, 0x0010_0513);
+        bus.ram.write_sized(4, 4, 0x0000_006f);
+        let mut harts = [Hart::new(0, BASE), Hart::new(1, BASE)];
+        for h in harts.iter_mut() {
+            h.run(&mut bus, 2);
+            assert_eq!(h.x[10], 1);
+        }
+        // Hart 0 patches the first instruction to li a0, 2.
+        harts[0].store(&mut bus, BASE, 4, 0x0020_0513).unwrap();
+        for h in harts.iter_mut() {
+            h.pc = BASE;
+            h.run(&mut bus, 2);
+            assert_eq!(h.x[10], 2, "hart {} ran a stale block", h.hartid);
+        }
+    }
+
     proptest! {
         #[test]
         fn div_rem_identity(a: i64, b: i64) {
