@@ -101,9 +101,6 @@ pub struct JitCtx<'a> {
     pub link_src: u64,
     /// See [`JitCtx::link_src`].
     pub link_idx: u64,
-    /// The hart's privilege shifted into place for
-    /// [`emu_core::mmu::tlb_fast_tag`] of fetches.
-    pub fetch_bits: u64,
     /// RAM's code-write log position when the engine last synced.
     pub code_seq: u64,
 }
@@ -246,7 +243,6 @@ impl<'a> JitCtx<'a> {
             jc: 0,
             jc_key: 0,
             bias: 0,
-            fetch_bits: (hart.prv as u64) << 10,
             link_src: u64::MAX,
             link_idx: 0,
             code_seq,
@@ -278,8 +274,6 @@ pub const CTX_JC: i32 = std::mem::offset_of!(JitCtx<'static>, jc) as i32;
 pub const CTX_LINK_SRC: i32 = std::mem::offset_of!(JitCtx<'static>, link_src) as i32;
 /// Byte offset of [`JitCtx::link_idx`].
 pub const CTX_LINK_IDX: i32 = std::mem::offset_of!(JitCtx<'static>, link_idx) as i32;
-/// Byte offset of [`JitCtx::fetch_bits`].
-pub const CTX_FETCH_BITS: i32 = std::mem::offset_of!(JitCtx<'static>, fetch_bits) as i32;
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 

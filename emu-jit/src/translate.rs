@@ -18,14 +18,13 @@
 //! translation is entered directly while budget is left (see `exit`).
 
 use crate::helpers::{
-    self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_FETCH_BITS, CTX_JC, CTX_JC_KEY,
-    CTX_LINK_IDX, CTX_LINK_SRC, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
-    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS,
-    LINK_BYTES, LINK_CODE,
+    self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX,
+    CTX_LINK_SRC, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES,
+    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE,
 };
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, Type, Value,
+    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -234,11 +233,11 @@ impl Translator {
 }
 
 struct Sigs {
-    load: cranelift_codegen::ir::SigRef,
-    store: cranelift_codegen::ir::SigRef,
-    exec: cranelift_codegen::ir::SigRef,
+    load: SigRef,
+    store: SigRef,
+    exec: SigRef,
     /// Another translation (tail calls).
-    next: cranelift_codegen::ir::SigRef,
+    next: SigRef,
 }
 
 /// The signature of every translation: `(hart, cx)`, Cranelift's `tail`
@@ -430,22 +429,24 @@ impl Emit<'_> {
         self.b.switch_to_block(join);
     }
 
+    /// Call helper `f` (signature `sig`) with the hart, the context and
+    /// `args`; returns its status.
+    fn call_helper(&mut self, sig: SigRef, f: *const (), args: &[Value]) -> Value {
+        let f = self.b.ins().iconst(self.ptr, f as usize as i64);
+        let mut all = vec![self.hart, self.cx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, f, &all);
+        self.b.inst_results(call)[0]
+    }
+
     /// Call the exec helper on `insn` (pc and instret already stored);
     /// returns its status.
     fn call_exec(&mut self, insn: &Insn) -> Value {
-        let f = self
-            .b
-            .ins()
-            .iconst(self.ptr, helpers::exec as *const () as usize as i64);
         let ip = self
             .b
             .ins()
             .iconst(self.ptr, insn as *const Insn as usize as i64);
-        let call = self
-            .b
-            .ins()
-            .call_indirect(self.sigs.exec, f, &[self.hart, self.cx, ip]);
-        self.b.inst_results(call)[0]
+        self.call_helper(self.sigs.exec, helpers::exec as *const (), &[ip])
     }
 
     /// Store register `r` back into the hart if the variable is newer.
@@ -486,14 +487,6 @@ impl Emit<'_> {
     /// and the fetch TLB still mapping the page as when the entry was
     /// made). Without a next translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
-        let (pc, chain) = match (pc, chain) {
-            (None, _) => (None, Chain::No),
-            (Some(pc), Chain::Direct(off, _)) => {
-                let _ = pc;
-                (Some(self.pc_at(off as u64)), chain)
-            }
-            (Some(pc), c) => (Some(pc), c),
-        };
         self.write_back();
         self.add_instret(self.pending_instret);
         if let Some(pc) = pc {
@@ -501,14 +494,10 @@ impl Emit<'_> {
         }
         let r = self.b.ins().iconst(I64, retired);
         let left = self.charge(r);
-        let Some(pc) = pc else {
+        let Some(pc) = pc.filter(|_| chain != Chain::No) else {
             self.b.ins().return_(&[]);
             return;
         };
-        if chain == Chain::No {
-            self.b.ins().return_(&[]);
-            return;
-        }
         let ret = self.b.create_block();
         self.b.set_cold_block(ret);
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
@@ -621,7 +610,9 @@ impl Emit<'_> {
             .ins()
             .load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
         let eadd = self.b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
-        let fbits = self.b.ins().load(I64, flags(), self.cx, CTX_FETCH_BITS);
+        // The key's low bits are the hart's privilege (`helpers::jc_key`).
+        let kprv = self.b.ins().band_imm_s(key, 0xff);
+        let fbits = self.b.ins().ishl_imm_s(kprv, 10);
         let vpage = self.b.ins().band_imm_s(pc, !0xfff);
         let want = self.b.ins().bor(vpage, fbits);
         let f_ok = self.b.ins().icmp(IntCC::Equal, tfast, want);
@@ -884,15 +875,7 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let f = self
-            .b
-            .ins()
-            .iconst(self.ptr, helpers::load as *const () as usize as i64);
-        let call = self
-            .b
-            .ins()
-            .call_indirect(self.sigs.load, f, &[self.hart, self.cx, va, size_v]);
-        let st = self.b.inst_results(call)[0];
+        let st = self.call_helper(self.sigs.load, helpers::load as *const (), &[va, size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
@@ -933,15 +916,11 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let f = self
-            .b
-            .ins()
-            .iconst(self.ptr, helpers::store as *const () as usize as i64);
-        let call =
-            self.b
-                .ins()
-                .call_indirect(self.sigs.store, f, &[self.hart, self.cx, va, val, size_v]);
-        let st = self.b.inst_results(call)[0];
+        let st = self.call_helper(
+            self.sigs.store,
+            helpers::store as *const (),
+            &[va, val, size_v],
+        );
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.b.ins().jump(join, &[]);
@@ -986,7 +965,7 @@ impl Emit<'_> {
     }
 
     /// Emit an inline instruction at block offset `off`. Returns the next
-    /// pc for control-transfer instructions.
+    /// pc for `jalr` (branches and `jal` are exits the body emits itself).
     fn inline(&mut self, i: &Insn, off: u64) -> Option<Value> {
         use Op::*;
         let imm = i.imm as i64;
@@ -1012,17 +991,6 @@ impl Emit<'_> {
                 self.bool64(c)
             }};
         }
-        macro_rules! branch {
-            ($cc:expr) => {{
-                let a = self.rx(i.rs1);
-                let b = self.rx(i.rs2);
-                let c = self.b.ins().icmp($cc, a, b);
-                let pc = self.pc_at(off);
-                let t = self.b.ins().iadd_imm_s(pc, imm);
-                let f = self.b.ins().iadd_imm_s(pc, len);
-                return Some(self.b.ins().select(c, t, f));
-            }};
-        }
         macro_rules! w32 {
             ($e:expr) => {{
                 let v = $e;
@@ -1045,13 +1013,6 @@ impl Emit<'_> {
                 let pc = self.pc_at(off);
                 self.b.ins().iadd_imm_s(pc, imm)
             }
-            Jal => {
-                let pc = self.pc_at(off);
-                let link = self.b.ins().iadd_imm_s(pc, len);
-                let t = self.b.ins().iadd_imm_s(pc, imm);
-                self.wx(i.rd, link);
-                return Some(t);
-            }
             Jalr => {
                 let a = self.rx(i.rs1);
                 let t = self.b.ins().iadd_imm_s(a, imm);
@@ -1061,12 +1022,6 @@ impl Emit<'_> {
                 self.wx(i.rd, link);
                 return Some(t);
             }
-            Beq => branch!(IntCC::Equal),
-            Bne => branch!(IntCC::NotEqual),
-            Blt => branch!(IntCC::SignedLessThan),
-            Bge => branch!(IntCC::SignedGreaterThanOrEqual),
-            Bltu => branch!(IntCC::UnsignedLessThan),
-            Bgeu => branch!(IntCC::UnsignedGreaterThanOrEqual),
             Fence => return None,
             Addi => ri!(iadd_imm_s, imm),
             Slti => {

@@ -72,6 +72,27 @@ pub struct Guest {
     pub disk: PathBuf,
 }
 
+impl Guest {
+    /// `emu run` of this guest from `disk` with the test command line
+    /// (`console=ttyS0 emu.test=1`) and 512 MiB; callers add the engine
+    /// and other flags.
+    pub fn run_command(&self, disk: &std::path::Path) -> std::process::Command {
+        let mut c = std::process::Command::new(emu_binary());
+        c.arg("run")
+            .arg("--bios")
+            .arg(&self.bios)
+            .arg("--kernel")
+            .arg(&self.kernel)
+            .arg("--initrd")
+            .arg(&self.initrd)
+            .args(["--append", "console=ttyS0 emu.test=1"])
+            .arg("--drive")
+            .arg(disk)
+            .args(["--mem", "512M"]);
+        c
+    }
+}
+
 /// Build (if needed) and locate the default guest.
 pub fn guest() -> Guest {
     let out = Command::new("bash")

@@ -46,17 +46,15 @@ fn debian_kernel_boots_under_the_jit() {
     let dir = tests::scratch_dir("boot-jit");
     let disk = dir.join("disk.ext4");
     std::fs::copy(&g.disk, &disk).unwrap();
-    let out = Command::new(emu_binary())
-        .args(["run", "--engine", "jit", "--jit-stats", "--bios"])
-        .arg(&g.bios)
-        .arg("--kernel")
-        .arg(&g.kernel)
-        .arg("--initrd")
-        .arg(&g.initrd)
-        .args(["--append", "console=ttyS0 emu.test=1"])
-        .arg("--drive")
-        .arg(&disk)
-        .args(["--mem", "512M", "--max-insns", "20000000000"])
+    let out = g
+        .run_command(&disk)
+        .args([
+            "--engine",
+            "jit",
+            "--jit-stats",
+            "--max-insns",
+            "20000000000",
+        ])
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run emu");
@@ -82,19 +80,11 @@ fn boot_prefix_in_lockstep() {
     let dir = tests::scratch_dir("boot-lockstep");
     let disk = dir.join("disk.ext4");
     std::fs::copy(&g.disk, &disk).unwrap();
-    let out = Command::new(emu_binary())
-        .args(["run", "--engine", "jit", "--lockstep", "--jit-stats"])
+    let out = g
+        .run_command(&disk)
+        .args(["--engine", "jit", "--lockstep", "--jit-stats"])
         .args(["--jit-threshold", "2", "--jit-sync", "--icount", "10"])
-        .args(["--max-insns", "1000000", "--bios"])
-        .arg(&g.bios)
-        .arg("--kernel")
-        .arg(&g.kernel)
-        .arg("--initrd")
-        .arg(&g.initrd)
-        .args(["--append", "console=ttyS0 emu.test=1"])
-        .arg("--drive")
-        .arg(&disk)
-        .args(["--mem", "512M"])
+        .args(["--max-insns", "1000000"])
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run emu");

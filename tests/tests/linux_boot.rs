@@ -6,24 +6,13 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use tests::{debugfs_cat, emu_binary, guest, scratch_dir, Guest};
+use tests::{debugfs_cat, guest, scratch_dir, Guest};
 
 const BOOT_TIMEOUT: Duration = Duration::from_secs(900);
 
 fn emu_run(g: &Guest, disk: &Path, engine: &str, stdin: Stdio) -> Child {
-    Command::new(emu_binary())
-        .arg("run")
+    g.run_command(disk)
         .args(["--engine", engine])
-        .arg("--bios")
-        .arg(&g.bios)
-        .arg("--kernel")
-        .arg(&g.kernel)
-        .arg("--initrd")
-        .arg(&g.initrd)
-        .args(["--append", "console=ttyS0 emu.test=1"])
-        .arg("--drive")
-        .arg(disk)
-        .args(["--mem", "512M"])
         .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
