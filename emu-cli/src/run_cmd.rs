@@ -88,6 +88,15 @@ pub struct JitArgs {
     /// Cranelift optimization level of translations.
     #[arg(long, value_name = "LEVEL", default_value = "none", value_parser = ["none", "speed", "speed_and_size"])]
     pub jit_opt: String,
+    /// Translate hot loops as one unit (a block with the blocks of its
+    /// page that lead back to it, the back edges inside the code): "on"
+    /// or "off" (one block per translation).
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    pub jit_regions: String,
+    /// Write /tmp/perf-PID.map for `perf` (translations named by guest
+    /// physical address).
+    #[arg(long)]
+    pub jit_perf_map: bool,
 }
 
 impl Default for JitArgs {
@@ -98,6 +107,8 @@ impl Default for JitArgs {
             jit_threshold: emu_jit::engine::DEFAULT_THRESHOLD,
             jit_sync: false,
             jit_opt: "none".into(),
+            jit_regions: "on".into(),
+            jit_perf_map: false,
         }
     }
 }
@@ -123,6 +134,8 @@ impl JitArgs {
             sync: self.jit_sync,
             lockstep: self.lockstep,
             opt_level: self.jit_opt.clone(),
+            regions: self.jit_regions == "on",
+            perf_map: self.jit_perf_map,
             ..JitConfig::default()
         };
         let mut e = JitEngine::new(cfg)?;

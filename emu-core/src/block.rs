@@ -119,6 +119,12 @@ impl BlockCache {
         }
     }
 
+    /// The cached block at physical address `pa`, if any (current with
+    /// respect to code writes up to the last sync).
+    pub fn get(&self, pa: u64) -> Option<Rc<Block>> {
+        self.map.get(&pa).cloned()
+    }
+
     /// Number of cached blocks.
     pub fn len(&self) -> usize {
         self.map.len()

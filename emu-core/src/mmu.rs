@@ -83,6 +83,9 @@ struct Entry {
     /// 4 KiB page, 21/30/... for superpages), for `sfence.vma` of one
     /// address.
     span: u64,
+    /// Pads the entry to 64 bytes: translated code scales the index with
+    /// a shift.
+    _pad: [u64; 2],
 }
 
 const EMPTY: Entry = Entry {
@@ -92,7 +95,11 @@ const EMPTY: Entry = Entry {
     fast: u64::MAX,
     addend: 0,
     span: 12,
+    _pad: [0; 2],
 };
+
+/// Entries of each victim cache (see [`Tlb`]).
+const VICTIMS: usize = 8;
 
 /// Slots of the PMP result cache.
 const PMP_CACHE: usize = 64;
@@ -109,6 +116,7 @@ pub fn tlb_fast_tag(va: u64, size: u64, prv: u64) -> u64 {
 
 /// Size of a TLB entry in bytes.
 pub const TLB_ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
+const _: () = assert!(TLB_ENTRY_BYTES.is_power_of_two());
 /// Offset of the tag (`(vpn << 2) | privilege`) in an entry.
 pub const TLB_ENTRY_TAG: usize = std::mem::offset_of!(Entry, tag);
 /// Offset of the RAM offset of the page (or [`NOT_RAM`]) in an entry.
@@ -122,6 +130,12 @@ pub const TLB_ENTRY_ADDEND: usize = std::mem::offset_of!(Entry, addend);
 /// The per-hart translation caches.
 pub struct Tlb {
     e: Box<[[Entry; TLB_SIZE]; 3]>,
+    /// Entries evicted from `e` by a conflicting page, per access type
+    /// (a small fully associative victim cache: two hot pages that share
+    /// a slot then cost a swap, not a page walk).
+    victims: Box<[[Entry; VICTIMS]; 3]>,
+    /// Where the next eviction goes in `victims`, per access type.
+    victim_next: [usize; 3],
     /// Pages whose PMP check gave `AllowPage`, as `page | perm << 2 |
     /// privilege` (`u64::MAX` when empty); emptied when PMP CSRs change.
     pmp: Box<[u64; PMP_CACHE]>,
@@ -138,6 +152,8 @@ impl Tlb {
     pub fn new() -> Self {
         Tlb {
             e: Box::new([[EMPTY; TLB_SIZE]; 3]),
+            victims: Box::new([[EMPTY; VICTIMS]; 3]),
+            victim_next: [0; 3],
             pmp: Box::new([u64::MAX; PMP_CACHE]),
         }
     }
@@ -157,16 +173,19 @@ impl Tlb {
         for set in self.e.iter_mut() {
             set.fill(EMPTY);
         }
+        for set in self.victims.iter_mut() {
+            set.fill(EMPTY);
+        }
     }
 
     /// Drop the entries that translate virtual address `va`: those of its
     /// page and those that came from a superpage containing it.
     pub fn flush_va(&mut self, va: u64) {
-        for set in self.e.iter_mut() {
-            for e in set.iter_mut() {
-                if e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0 {
-                    *e = EMPTY;
-                }
+        let main = self.e.iter_mut().flat_map(|s| s.iter_mut());
+        let victims = self.victims.iter_mut().flat_map(|s| s.iter_mut());
+        for e in main.chain(victims) {
+            if e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0 {
+                *e = EMPTY;
             }
         }
     }
@@ -189,6 +208,30 @@ impl Tlb {
     /// Forget cached PMP results (PMP CSRs changed).
     pub fn flush_pmp(&mut self) {
         self.pmp.fill(u64::MAX);
+    }
+
+    /// Put `e` into its slot of the `acc` TLB; the entry it replaces, if
+    /// any, goes to the victim cache.
+    fn insert(&mut self, acc: Access, vpn: u64, e: Entry) {
+        let a = acc as usize;
+        let old = std::mem::replace(&mut self.e[a][(vpn as usize) & (TLB_SIZE - 1)], e);
+        if old.tag != u64::MAX && old.tag != e.tag {
+            let n = self.victim_next[a];
+            self.victims[a][n] = old;
+            self.victim_next[a] = (n + 1) % VICTIMS;
+        }
+    }
+
+    /// Look `va` up in the victim cache of `acc`; on a hit swap the entry
+    /// back into the main TLB (the one there becomes the victim).
+    fn victim_lookup(&mut self, acc: Access, va: u64, prv: Priv) -> Option<Entry> {
+        let a = acc as usize;
+        let vpn = va >> 12;
+        let tag = (vpn << 2) | prv as u64;
+        let k = self.victims[a].iter().position(|v| v.tag == tag)?;
+        let slot = (vpn as usize) & (TLB_SIZE - 1);
+        std::mem::swap(&mut self.victims[a][k], &mut self.e[a][slot]);
+        Some(self.e[a][slot])
     }
 
     #[inline(always)]
@@ -264,6 +307,17 @@ impl Hart {
         acc: Access,
         prv: Priv,
     ) -> Result<Phys, Trap> {
+        if let Some(e) = self.tlb.victim_lookup(acc, va, prv) {
+            let off = va & 0xfff;
+            return Ok(Phys {
+                pa: e.ppage | off,
+                ram_off: if e.ram_off == NOT_RAM {
+                    NOT_RAM
+                } else {
+                    e.ram_off + off
+                },
+            });
+        }
         let mode = if prv == Priv::M {
             0
         } else {
@@ -292,14 +346,19 @@ impl Hart {
                     host.wrapping_add(ram_page).wrapping_sub(vpage),
                 )
             };
-            self.tlb.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)] = Entry {
-                tag: (vpn << 2) | prv as u64,
-                ppage,
-                ram_off: ram_page,
-                fast,
-                addend,
-                span,
-            };
+            self.tlb.insert(
+                acc,
+                vpn,
+                Entry {
+                    tag: (vpn << 2) | prv as u64,
+                    ppage,
+                    ram_off: ram_page,
+                    fast,
+                    addend,
+                    span,
+                    _pad: [0; 2],
+                },
+            );
         }
         let ram_off = match bus.ram.offset_of(pa, len) {
             Some(o) => o,
@@ -483,5 +542,72 @@ impl Hart {
                 self.reservation = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hart::Priv;
+    use crate::machine::{Clock, Machine, RAM_BASE};
+
+    const ROOT: u64 = RAM_BASE + 0x1_0000;
+    const L1: u64 = ROOT + 0x1000;
+    const L0: u64 = ROOT + 0x2000;
+    /// Two virtual pages that share a TLB slot.
+    const A: u64 = 0x4000_0000;
+    const B: u64 = A + (super::TLB_SIZE as u64) * 4096;
+
+    fn leaf(pa: u64) -> u64 {
+        ((pa >> 12) << 10) | 0xc7 // D A W R V
+    }
+
+    /// An Sv39 machine in S-mode with A and B mapped to the given pages.
+    fn machine(pa_a: u64, pa_b: u64) -> Machine {
+        let mut m = Machine::new(1, 1 << 20, Clock::Deterministic { insns_per_tick: 1 }).unwrap();
+        m.bus.write(ROOT + 8, 8, ((L1 >> 12) << 10) | 1);
+        m.bus.write(L1, 8, ((L0 >> 12) << 10) | 1);
+        m.bus.write(L0, 8, leaf(pa_a));
+        m.bus.write(L0 + 8 * super::TLB_SIZE as u64, 8, leaf(pa_b));
+        for (k, pa) in [
+            RAM_BASE + 0x2_0000,
+            RAM_BASE + 0x2_1000,
+            RAM_BASE + 0x2_2000,
+        ]
+        .iter()
+        .enumerate()
+        {
+            m.bus.write(*pa, 8, 0x11 * (k as u64 + 1));
+        }
+        let h = &mut m.harts[0];
+        h.prv = Priv::S;
+        h.csr.satp = (8 << 60) | (ROOT >> 12);
+        m
+    }
+
+    /// Pages that conflict in the TLB alternate through the victim cache,
+    /// and `sfence.vma` of one address (or a whole flush) drops a victim
+    /// entry as well as a main one.
+    #[test]
+    fn victim_entries_follow_flushes() {
+        let (p1, p2, p3) = (
+            RAM_BASE + 0x2_0000,
+            RAM_BASE + 0x2_1000,
+            RAM_BASE + 0x2_2000,
+        );
+        let mut m = machine(p1, p2);
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        assert_eq!(h.load(bus, B, 8), Ok(0x22));
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        // B is now the victim; remap it.
+        bus.write(L0 + 8 * super::TLB_SIZE as u64, 8, leaf(p3));
+        h.flush_tlb_va(B);
+        assert_eq!(h.load(bus, B, 8), Ok(0x33));
+        // A went to the victim cache; remap it and flush everything.
+        bus.write(L0, 8, leaf(p2));
+        h.flush_tlb();
+        assert_eq!(h.load(bus, A, 8), Ok(0x22));
+        assert_eq!(h.load(bus, B, 8), Ok(0x33));
     }
 }

@@ -56,7 +56,7 @@ fn main() {
             let mut m = JITModule::new(JITBuilder::with_isa(isa.clone(), default_libcall_names()));
             let t = Instant::now();
             for _ in 0..n {
-                tr.translate(&mut m, b, 0x8000_0000, None).unwrap();
+                tr.translate_block(&mut m, b, 0x8000_0000, None).unwrap();
             }
             let tr_only = t.elapsed().as_secs_f64() * 1e6 / n as f64;
             if std::env::var_os("SHOW_IR").is_some() {

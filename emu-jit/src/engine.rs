@@ -10,7 +10,7 @@
 use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
-use crate::translate::translatable;
+use crate::translate::{direct_targets, internal_edge, translatable};
 use crate::worker::{self, Batch, Request};
 use cranelift_jit::JITModule;
 use crossbeam_channel::{Receiver, Sender};
@@ -22,6 +22,7 @@ use emu_core::insn::{Insn, Op};
 use emu_core::interp::{RunExit, TRAP_STREAK_YIELD};
 use emu_core::ram::CodeWrites;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -31,6 +32,11 @@ use std::thread::JoinHandle;
 /// shown they are hot are compiled: on the Debian boot, 500 compiles
 /// about 8 k blocks instead of 21 k at 50 and boots about 25 % faster.
 pub const DEFAULT_THRESHOLD: u32 = 500;
+
+/// Most guest blocks in one translation (see [`JitConfig::regions`]).
+pub const REGION_BLOCKS: usize = 8;
+/// Most instructions in one translation.
+pub const REGION_INSNS: usize = 128;
 
 /// Tuning of the JIT.
 #[derive(Clone, Debug)]
@@ -57,6 +63,13 @@ pub struct JitConfig {
     /// Translations are straight-line code that the translator already
     /// emits in simple form; "none" compiles faster (see `bench/benches/jit.rs`).
     pub opt_level: String,
+    /// Write `/tmp/perf-<pid>.map` so that `perf` names samples in
+    /// translated code by guest address.
+    pub perf_map: bool,
+    /// Translate regions: a hot block together with the warm blocks its
+    /// direct exits lead to in its page, with the edges between them
+    /// (loops) inside one function. Off: one block per translation.
+    pub regions: bool,
 }
 
 impl Default for JitConfig {
@@ -70,6 +83,8 @@ impl Default for JitConfig {
             lockstep: false,
             flush_on_fence_i: false,
             opt_level: "none".into(),
+            regions: true,
+            perf_map: false,
         }
     }
 }
@@ -182,6 +197,8 @@ pub struct JitEngine {
     lockstep: Option<Lockstep>,
     stop: Option<(Arc<AtomicU64>, u64)>,
     halted: bool,
+    /// The open perf map (see [`JitConfig::perf_map`]).
+    perf_map: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for JitEngine {
@@ -205,6 +222,15 @@ impl JitEngine {
             .spawn(move || worker::worker(isa, req_rx, res_tx))
             .map_err(|e| format!("cannot start the JIT compile thread: {e}"))?;
         let lockstep = cfg.lockstep.then(Lockstep::new);
+        let perf_map = if cfg.perf_map {
+            let path = format!("/tmp/perf-{}.map", std::process::id());
+            Some(
+                std::fs::File::create(&path)
+                    .map_err(|e| format!("cannot create the perf map {path}: {e}"))?,
+            )
+        } else {
+            None
+        };
         Ok(JitEngine {
             cfg,
             req_tx: Some(req_tx),
@@ -225,6 +251,7 @@ impl JitEngine {
             lockstep,
             stop: None,
             halted: false,
+            perf_map,
         })
     }
 
@@ -275,8 +302,99 @@ impl JitEngine {
         0
     }
 
+    /// The region to translate for the hot block `first`: the loop
+    /// through it, if it heads one. Candidates are, breadth first, the
+    /// blocks its direct exits lead to within its page, as far as `hart`
+    /// has decoded them and they ran at least an eighth as often as the
+    /// threshold (or are hot themselves), up to [`REGION_BLOCKS`] blocks
+    /// and [`REGION_INSNS`] instructions; of those, the region keeps the
+    /// ones from which `first` can be reached again. (Straight-line
+    /// successors gain little from sharing a function and cost compile
+    /// time.) Returns the instructions of all blocks in order and each
+    /// block's (pa, count).
+    fn region(&self, first: &Block, hart: &Hart) -> (Box<[Insn]>, Vec<(u64, usize)>) {
+        let single = || (first.insns.clone(), vec![(first.pa, first.insns.len())]);
+        if !self.cfg.regions {
+            return single();
+        }
+        let page = first.pa & !0xfff;
+        let targets = |b: &Block| -> Vec<u64> {
+            let Some(last) = b.insns.last() else {
+                return Vec::new();
+            };
+            let off: u64 = b.insns[..b.insns.len() - 1]
+                .iter()
+                .map(|i| i.len as u64)
+                .sum();
+            let (t, f) = direct_targets(last, off);
+            [t, f]
+                .into_iter()
+                .flatten()
+                .map(|x| b.pa.wrapping_add(x as u64))
+                .collect()
+        };
+        let mut cand: Vec<(Rc<Block>, Vec<u64>)> = Vec::new();
+        let mut queue: VecDeque<u64> = targets(first).into();
+        let mut n_insns = first.insns.len();
+        while let Some(pa) = queue.pop_front() {
+            if cand.len() + 1 >= REGION_BLOCKS {
+                break;
+            }
+            if pa & !0xfff != page || pa == first.pa || cand.iter().any(|b| b.0.pa == pa) {
+                continue;
+            }
+            let warm = match self.entries.get(&pa) {
+                Some(Entry::Cold(n)) => n.saturating_mul(8) >= self.cfg.threshold,
+                Some(Entry::Pending(_) | Entry::Compiled(_)) => true,
+                Some(Entry::Never) | None => self.cfg.threshold == 0,
+            };
+            if !warm {
+                continue;
+            }
+            let Some(b) = hart.blocks.get(pa) else {
+                continue;
+            };
+            if !translatable(b.pa, &b.insns) || n_insns + b.insns.len() > REGION_INSNS {
+                continue;
+            }
+            n_insns += b.insns.len();
+            let t = targets(&b);
+            queue.extend(t.iter().copied());
+            cand.push((b, t));
+        }
+        // Keep the candidates that lead back to `first`.
+        let mut back: Vec<bool> = vec![false; cand.len()];
+        loop {
+            let mut changed = false;
+            for i in 0..cand.len() {
+                if !back[i]
+                    && cand[i].1.iter().any(|&t| {
+                        t == first.pa || cand.iter().zip(&back).any(|(c, &k)| k && c.0.pa == t)
+                    })
+                {
+                    back[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let self_loop = targets(first).contains(&first.pa);
+        if !self_loop && !back.iter().any(|&k| k) {
+            return single();
+        }
+        let mut insns: Vec<Insn> = first.insns.to_vec();
+        let mut blocks = vec![(first.pa, first.insns.len())];
+        for ((b, _), _) in cand.iter().zip(&back).filter(|(_, &k)| k) {
+            insns.extend_from_slice(&b.insns);
+            blocks.push((b.pa, b.insns.len()));
+        }
+        (insns.into_boxed_slice(), blocks)
+    }
+
     /// Count one interpreted execution of `block`; queue it when hot.
-    fn count(&mut self, block: &Block, bus: &Bus) {
+    fn count(&mut self, block: &Block, hart: &Hart, bus: &Bus) {
         let threshold = self.cfg.threshold;
         let e = self.entries.entry(block.pa).or_insert(Entry::Cold(0));
         let Entry::Cold(n) = e else { return };
@@ -292,11 +410,18 @@ impl JitEngine {
             let id = self.next_id;
             self.next_id += 1;
             *e = Entry::Pending(id);
+            let (insns, blocks) = self.region(block, hart);
+            if internal_edge(&insns, &blocks) {
+                self.stats.loops += 1;
+                self.stats.loop_blocks += blocks.len() as u64;
+            }
+            let links = Some(new_links(blocks.len()));
             self.queue.push(Request {
                 id,
                 pa: block.pa,
-                insns: block.insns.clone(),
-                links: Some(new_links()),
+                insns,
+                blocks,
+                links,
             });
         }
         let list = self.by_page.entry(page).or_default();
@@ -402,6 +527,16 @@ impl JitEngine {
                     });
                     self.fast[Self::slot(pa)] = Slot { pa, code: c.code };
                     installed += 1;
+                    if let Some(f) = self.perf_map.as_mut() {
+                        use std::io::Write;
+                        let _ = writeln!(
+                            f,
+                            "{:x} {:x} guest_{pa:x}_{}blocks",
+                            c.code,
+                            c.size,
+                            c.req.blocks.len()
+                        );
+                    }
                 }
                 _ => {}
             }
@@ -645,7 +780,7 @@ impl Engine for JitEngine {
                 let mut code = self.lookup(block.pa);
                 if code == 0 && self.cfg.threshold == 0 {
                     // Compile on first sight (with `sync`, before running it).
-                    self.count(&block, bus);
+                    self.count(&block, hart, bus);
                     code = self.lookup(block.pa);
                 }
                 if code != 0 && self.lockstep.is_none() {
@@ -717,7 +852,7 @@ impl Engine for JitEngine {
                 if fence_i {
                     self.fence_i();
                 }
-                self.count(block, bus);
+                self.count(block, hart, bus);
                 (n, trapped)
             };
             if let Some(ls) = self.lockstep.as_mut() {

@@ -103,6 +103,9 @@ pub struct JitCtx<'a> {
     pub link_idx: u64,
     /// RAM's code-write log position when the engine last synced.
     pub code_seq: u64,
+    /// The status the last helper returned, stored by the helper thunks
+    /// (see [`crate::worker::helper_thunks`]).
+    pub status: u64,
 }
 
 /// One entry of the engine's jump cache: guest pc and [`jc_key`] to the
@@ -122,6 +125,9 @@ pub struct JcEntry {
     pub addend: u64,
     /// Physical address of the translated block.
     pub pa: u64,
+    /// Pads the entry to 64 bytes: translated code scales the index with
+    /// a shift.
+    _pad: [u64; 3],
 }
 
 impl JcEntry {
@@ -133,6 +139,7 @@ impl JcEntry {
             code,
             addend,
             pa,
+            _pad: [0; 3],
         }
     }
 
@@ -143,6 +150,7 @@ impl JcEntry {
         code: 0,
         addend: 0,
         pa: u64::MAX,
+        _pad: [0; 3],
     };
 }
 
@@ -160,26 +168,27 @@ pub struct LinkSlot {
     pub target_pa: u64,
 }
 
-/// Link slots per block: 0 for a taken branch or `jal`, 1 for the
-/// fall-through.
+/// Link slots per guest block of a translation: `LINKS * k` for a taken
+/// branch or `jal` of block `k`, `LINKS * k + 1` for its fall-through.
 pub const LINKS: usize = 2;
 /// Offset of [`LinkSlot::code`].
 pub const LINK_CODE: usize = std::mem::offset_of!(LinkSlot, code);
 /// Size of a [`LinkSlot`].
 pub const LINK_BYTES: usize = std::mem::size_of::<LinkSlot>();
 
-/// The link slots of one block.
-pub type Links = Box<[LinkSlot; LINKS]>;
+/// The link slots of one translation.
+pub type Links = Box<[LinkSlot]>;
 
-/// Fresh, unlinked slots.
-pub fn new_links() -> Links {
-    Box::default()
+/// Fresh, unlinked slots for a translation of `blocks` guest blocks.
+pub fn new_links(blocks: usize) -> Links {
+    (0..LINKS * blocks).map(|_| LinkSlot::default()).collect()
 }
 
 /// Entries in the jump cache.
 pub const JC_SLOTS: usize = 4096;
 /// Size of a [`JcEntry`].
 pub const JC_ENTRY_BYTES: usize = std::mem::size_of::<JcEntry>();
+const _: () = assert!(JC_ENTRY_BYTES.is_power_of_two());
 /// Offset of [`JcEntry::pc`].
 pub const JC_ENTRY_PC: usize = std::mem::offset_of!(JcEntry, pc);
 /// Offset of [`JcEntry::key`].
@@ -246,6 +255,7 @@ impl<'a> JitCtx<'a> {
             link_src: u64::MAX,
             link_idx: 0,
             code_seq,
+            status: 0,
         }
     }
 
@@ -274,6 +284,8 @@ pub const CTX_JC: i32 = std::mem::offset_of!(JitCtx<'static>, jc) as i32;
 pub const CTX_LINK_SRC: i32 = std::mem::offset_of!(JitCtx<'static>, link_src) as i32;
 /// Byte offset of [`JitCtx::link_idx`].
 pub const CTX_LINK_IDX: i32 = std::mem::offset_of!(JitCtx<'static>, link_idx) as i32;
+/// Byte offset of [`JitCtx::status`].
+pub const CTX_STATUS: i32 = std::mem::offset_of!(JitCtx<'static>, status) as i32;
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 

@@ -261,12 +261,12 @@ fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut 
         let batch = compile_batch(
             &isa,
             &mut tr,
-            vec![Request {
-                id: 0,
-                pa: block.pa + off,
-                insns: vec![*insn].into_boxed_slice(),
-                links: None,
-            }],
+            vec![Request::block(
+                0,
+                block.pa + off,
+                vec![*insn].into_boxed_slice(),
+                false,
+            )],
         );
         let code = batch.items.first().map(|c| c.code).unwrap_or(0);
         if code == 0 {

@@ -41,6 +41,11 @@ pub struct JitStats {
     pub jit_insns: u64,
     /// Guest instructions retired by the interpreter.
     pub interp_insns: u64,
+    /// Translations queued that hold a loop (an edge inside the
+    /// translation), and the guest blocks in them.
+    pub loops: u64,
+    /// See [`JitStats::loops`].
+    pub loop_blocks: u64,
     /// Helper calls made by translated code.
     pub helpers: HelperCounts,
     /// Lockstep: blocks compared.
@@ -68,6 +73,8 @@ impl JitStats {
         self.links += o.links;
         self.jit_insns += o.jit_insns;
         self.interp_insns += o.interp_insns;
+        self.loops += o.loops;
+        self.loop_blocks += o.loop_blocks;
         self.helpers.merge(&o.helpers);
         self.lockstep_units += o.lockstep_units;
         self.lockstep_resyncs += o.lockstep_resyncs;
@@ -113,6 +120,11 @@ impl fmt::Display for JitStats {
             f,
             "jit: instructions            {} in JIT code ({frac:.1}%), {} interpreted, {} entries into translated code, {} links made",
             self.jit_insns, self.interp_insns, self.jit_calls, self.links
+        )?;
+        writeln!(
+            f,
+            "jit: loops                   {} translations hold a loop ({} guest blocks)",
+            self.loops, self.loop_blocks
         )?;
         let h = &self.helpers;
         write!(

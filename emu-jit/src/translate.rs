@@ -19,9 +19,11 @@
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX,
-    CTX_LINK_SRC, CTX_RESERVED, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES,
-    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE,
+    CTX_LINK_SRC, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
+    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS,
+    LINK_BYTES, LINK_CODE,
 };
+use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
@@ -95,6 +97,8 @@ pub fn translatable(pa: u64, insns: &[Insn]) -> bool {
 pub struct Translator {
     fbc: FunctionBuilderContext,
     ctx: Context,
+    disasm: bool,
+    thunks: Option<Thunks>,
 }
 
 impl Default for Translator {
@@ -109,7 +113,16 @@ impl Translator {
         Translator {
             fbc: FunctionBuilderContext::new(),
             ctx: Context::new(),
+            disasm: false,
+            thunks: crate::worker::helper_thunks(),
         }
+    }
+
+    /// Call helpers directly instead of through the register-preserving
+    /// thunks (see [`crate::worker::helper_thunks`]).
+    pub fn without_thunks(mut self) -> Self {
+        self.thunks = None;
+        self
     }
 
     /// The IR of the last translated function (for debugging).
@@ -117,25 +130,78 @@ impl Translator {
         self.ctx.func.display().to_string()
     }
 
-    /// Translate `insns` into a new function of `module`. The instructions
-    /// must stay at their address (the exec helper is passed pointers to
-    /// them) for as long as the code may run.
-    ///
-    /// `pa` is the block's physical address; with `links`, direct exits to
-    /// targets in the block's page jump through those slots (see
-    /// [`LinkSlot`]), whose targets are set here.
-    pub fn translate<M: Module>(
+    /// Keep the host disassembly of each translation (for debugging; see
+    /// [`Translator::last_disasm`]).
+    pub fn set_disasm(&mut self, on: bool) {
+        self.disasm = on;
+    }
+
+    /// Bytes of machine code of the last translation.
+    pub fn last_code_size(&self) -> usize {
+        self.ctx
+            .compiled_code()
+            .map_or(0, |c| c.code_buffer().len())
+    }
+
+    /// The host disassembly of the last translation, if
+    /// [`Translator::set_disasm`] asked for it.
+    pub fn last_disasm(&self) -> Option<String> {
+        self.ctx.compiled_code().and_then(|c| c.vcode.clone())
+    }
+
+    /// Translate one guest block, `insns` at `pa` (see [`Self::translate`]).
+    pub fn translate_block<M: Module>(
         &mut self,
         module: &mut M,
         insns: &[Insn],
         pa: u64,
-        links: Option<&mut [LinkSlot; LINKS]>,
+        links: Option<&mut [LinkSlot]>,
     ) -> Result<FuncId, String> {
+        self.translate(module, insns, &[(pa, insns.len())], links)
+    }
+
+    /// Translate a region of guest blocks into a new function of `module`,
+    /// entered at the first block. `blocks` gives each block's physical
+    /// address and instruction count; `insns` holds their instructions
+    /// one block after the other. All blocks lie in the first block's
+    /// page. A direct exit of a block to another block of the region (or
+    /// to itself) stays inside the function: a loop in the IR, with the
+    /// guest registers kept in Cranelift variables across it. The
+    /// instructions must stay at their address (the exec helper is passed
+    /// pointers to them) for as long as the code may run.
+    ///
+    /// With `links` ([`LINKS`] per block), direct exits to targets in the
+    /// page jump through those slots (see [`LinkSlot`]), whose targets
+    /// are set here.
+    pub fn translate<M: Module>(
+        &mut self,
+        module: &mut M,
+        insns: &[Insn],
+        blocks: &[(u64, usize)],
+        links: Option<&mut [LinkSlot]>,
+    ) -> Result<FuncId, String> {
+        let Some(&(pa, _)) = blocks.first() else {
+            return Err("empty region".into());
+        };
+        if blocks.iter().map(|b| b.1).sum::<usize>() != insns.len()
+            || blocks
+                .iter()
+                .any(|b| b.1 == 0 || b.0 & !0xfff != pa & !0xfff)
+        {
+            return Err(format!("malformed region at {pa:#x}"));
+        }
+        if links
+            .as_ref()
+            .is_some_and(|l| l.len() != LINKS * blocks.len())
+        {
+            return Err(format!("wrong number of link slots at {pa:#x}"));
+        }
         let links_addr = links.as_ref().map(|l| l.as_ptr() as usize as u64);
         let tcfg = module.target_config();
         let ptr = tcfg.pointer_type();
         let call_conv = module.target_config().default_call_conv;
         module.clear_context(&mut self.ctx);
+        self.ctx.set_disasm(self.disasm);
         let sig = translation_signature(ptr);
         self.ctx.func.signature = sig.clone();
 
@@ -153,11 +219,24 @@ impl Translator {
         exec_sig.params.extend([ptr, ptr, ptr].map(AbiParam::new));
         exec_sig.returns.push(AbiParam::new(I32));
 
+        let preserving = |s: &Signature| {
+            let mut p = Signature::new(CallConv::PreserveAll);
+            p.params = s.params.clone();
+            p
+        };
+        let (tl, ts, te) = (
+            preserving(&load_sig),
+            preserving(&store_sig),
+            preserving(&exec_sig),
+        );
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
         let sigs = Sigs {
             load: b.import_signature(load_sig),
             store: b.import_signature(store_sig),
             exec: b.import_signature(exec_sig),
+            thunk_load: b.import_signature(tl),
+            thunk_store: b.import_signature(ts),
+            thunk_exec: b.import_signature(te),
             next: b.import_signature(sig.clone()),
         };
         let entry = b.create_block();
@@ -192,6 +271,31 @@ impl Translator {
         for r in regs.iter_mut().skip(1) {
             *r = b.declare_var(I64);
         }
+        // A region with an edge inside it: the registers it uses are
+        // loaded once at entry and live in variables across the edges;
+        // what the blocks before the current one retired is counted in
+        // two variables (see `Emit::dyn_count`).
+        let heads: Vec<(u64, Block)> = blocks.iter().map(|&(p, _)| (p, b.create_block())).collect();
+        let looped = internal_edge(insns, blocks);
+        let mut refs = [false; 32];
+        let mut written = [false; 32];
+        for i in insns {
+            let (r1, r2, wr) = int_regs(i);
+            refs[(i.rs1 & 31) as usize] |= r1;
+            refs[(i.rs2 & 31) as usize] |= r2;
+            refs[(i.rd & 31) as usize] |= wr;
+            written[(i.rd & 31) as usize] |= wr;
+        }
+        refs[0] = false;
+        written[0] = false;
+        let dyn_count = looped.then(|| {
+            let di = b.declare_var(I64);
+            let db = b.declare_var(I64);
+            let z = b.ins().iconst(I64, 0);
+            b.def_var(di, z);
+            b.def_var(db, z);
+            (di, db)
+        });
         let mut t = Emit {
             b,
             ptr,
@@ -210,11 +314,39 @@ impl Translator {
             sigs,
             pa,
             links_addr,
-            link_targets: [None; LINKS],
+            link_targets: vec![None; LINKS * blocks.len()],
+            heads: if looped { heads.clone() } else { Vec::new() },
+            cur: 0,
+            dyn_count,
+            refs,
+            thunks: self.thunks,
         };
-        t.body(insns);
+        if looped {
+            for r in 1..32u8 {
+                if refs[r as usize] {
+                    t.rx(r);
+                }
+            }
+        }
+        t.b.ins().jump(heads[0].1, &[]);
+        let mut start = 0usize;
+        for (k, &(bpa, n)) in blocks.iter().enumerate() {
+            t.b.switch_to_block(heads[k].1);
+            t.cur = k;
+            if looped {
+                t.defined = refs;
+                t.dirty = written;
+            } else {
+                t.defined = [false; 32];
+                t.dirty = [false; 32];
+            }
+            t.pending_instret = 0;
+            t.body(&insns[start..start + n], bpa.wrapping_sub(pa));
+            start += n;
+        }
         t.finish_trap_exit();
-        let targets = t.link_targets;
+        let targets = std::mem::take(&mut t.link_targets);
+        t.b.seal_all_blocks();
         t.b.finalize(tcfg);
         if let Some(l) = links {
             for (slot, target) in l.iter_mut().zip(targets) {
@@ -236,8 +368,25 @@ struct Sigs {
     load: SigRef,
     store: SigRef,
     exec: SigRef,
+    /// The same through the helper thunks (`preserve_all`, no result).
+    thunk_load: SigRef,
+    thunk_store: SigRef,
+    thunk_exec: SigRef,
     /// Another translation (tail calls).
     next: SigRef,
+}
+
+impl Sigs {
+    /// The thunk signature of helper signature `sig`.
+    fn preserving(&self, sig: SigRef) -> SigRef {
+        if sig == self.load {
+            self.thunk_load
+        } else if sig == self.store {
+            self.thunk_store
+        } else {
+            self.thunk_exec
+        }
+    }
 }
 
 /// The signature of every translation: `(hart, cx)`, Cranelift's `tail`
@@ -280,7 +429,21 @@ struct Emit<'a> {
     /// Address of the block's link slots, if it has them.
     links_addr: Option<u64>,
     /// Targets of the link slots used.
-    link_targets: [Option<u64>; LINKS],
+    link_targets: Vec<Option<u64>>,
+    /// The region's blocks (physical address, IR block) when an edge
+    /// stays inside the translation; empty otherwise.
+    heads: Vec<(u64, Block)>,
+    /// Index of the block being emitted.
+    cur: usize,
+    /// In a region with inner edges: (instructions retired by the blocks
+    /// before the current one and not yet added to `instret`, and those
+    /// not yet charged to the chain budget).
+    dyn_count: Option<(Variable, Variable)>,
+    /// Registers the region reads or writes (loaded at entry when it has
+    /// inner edges).
+    refs: [bool; 32],
+    /// Helper thunks, if the host has them.
+    thunks: Option<Thunks>,
 }
 
 /// How a block exit continues.
@@ -416,9 +579,8 @@ impl Emit<'_> {
         let pc = self.pc_at(off);
         self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         let k = self.pending_instret;
-        self.add_instret(k);
+        self.sync_instret();
         let status = self.call_exec(insn);
-        self.pending_instret = 0;
         self.check_trap(status, pc, idx);
         self.pending_instret = k;
         // The helper counted this instruction and the pending ones; the
@@ -432,11 +594,32 @@ impl Emit<'_> {
     /// Call helper `f` (signature `sig`) with the hart, the context and
     /// `args`; returns its status.
     fn call_helper(&mut self, sig: SigRef, f: *const (), args: &[Value]) -> Value {
-        let f = self.b.ins().iconst(self.ptr, f as usize as i64);
         let mut all = vec![self.hart, self.cx];
         all.extend_from_slice(args);
-        let call = self.b.ins().call_indirect(sig, f, &all);
-        self.b.inst_results(call)[0]
+        let thunk = self.thunks.map(|t| {
+            if f == helpers::load as *const () {
+                t.load
+            } else if f == helpers::store as *const () {
+                t.store
+            } else {
+                t.exec
+            }
+        });
+        match thunk {
+            // Through the register-preserving thunk, which leaves the
+            // status in the context.
+            Some(th) => {
+                let th = self.b.ins().iconst(self.ptr, th as i64);
+                let sig = self.sigs.preserving(sig);
+                self.b.ins().call_indirect(sig, th, &all);
+                self.b.ins().load(I32, flags(), self.cx, CTX_STATUS)
+            }
+            None => {
+                let f = self.b.ins().iconst(self.ptr, f as usize as i64);
+                let call = self.b.ins().call_indirect(sig, f, &all);
+                self.b.inst_results(call)[0]
+            }
+        }
     }
 
     /// Call the exec helper on `insn` (pc and instret already stored);
@@ -469,6 +652,50 @@ impl Emit<'_> {
         }
     }
 
+    /// Instructions retired and not yet in `instret`: the pending ones of
+    /// this block plus, in a region with inner edges, those of the blocks
+    /// before it.
+    fn unsynced_instret(&mut self) -> Option<Value> {
+        let k = self.pending_instret;
+        match self.dyn_count {
+            Some((di, _)) => {
+                let d = self.b.use_var(di);
+                Some(if k != 0 {
+                    self.b.ins().iadd_imm_s(d, k)
+                } else {
+                    d
+                })
+            }
+            None => (k != 0).then(|| self.b.ins().iconst(I64, k)),
+        }
+    }
+
+    /// Instructions retired and not yet charged to the chain budget: the
+    /// `retired` ones of this block plus those of the blocks before it.
+    fn uncharged(&mut self, retired: i64) -> Value {
+        match self.dyn_count {
+            Some((_, db)) => {
+                let d = self.b.use_var(db);
+                self.b.ins().iadd_imm_s(d, retired)
+            }
+            None => self.b.ins().iconst(I64, retired),
+        }
+    }
+
+    /// Bring `instret` up to date (before a helper that reads it).
+    fn sync_instret(&mut self) {
+        if let Some(n) = self.unsynced_instret() {
+            let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
+            let v = self.b.ins().iadd(v, n);
+            self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
+        }
+        self.pending_instret = 0;
+        if let Some((di, _)) = self.dyn_count {
+            let z = self.b.ins().iconst(I64, 0);
+            self.b.def_var(di, z);
+        }
+    }
+
     /// Charge `retired` instructions to the chain budget; returns the
     /// budget left.
     fn charge(&mut self, retired: Value) -> Value {
@@ -487,12 +714,25 @@ impl Emit<'_> {
     /// and the fetch TLB still mapping the page as when the entry was
     /// made). Without a next translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
+        if let (Chain::Direct(off, _), Some(pc)) = (chain, pc) {
+            let target = self.pa.wrapping_add(off as u64);
+            if let Some(&(_, head)) = self.heads.iter().find(|h| h.0 == target) {
+                self.inner_edge(pc, retired, head);
+                return;
+            }
+        }
         self.write_back();
-        self.add_instret(self.pending_instret);
+        let saved = (self.pending_instret, self.dyn_count);
+        if let Some(n) = self.unsynced_instret() {
+            let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
+            let v = self.b.ins().iadd(v, n);
+            self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
+        }
+        (self.pending_instret, self.dyn_count) = saved;
         if let Some(pc) = pc {
             self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         }
-        let r = self.b.ins().iconst(I64, retired);
+        let r = self.uncharged(retired);
         let left = self.charge(r);
         let Some(pc) = pc.filter(|_| chain != Chain::No) else {
             self.b.ins().return_(&[]);
@@ -507,6 +747,7 @@ impl Emit<'_> {
         // fill the slot).
         let direct = match chain {
             Chain::Direct(off, idx) => {
+                let idx = LINKS * self.cur + idx;
                 let page_off = (self.pa & 0xfff) as i64 + off;
                 match self.links_addr {
                     Some(addr) if (0..0x1000).contains(&page_off) => {
@@ -575,11 +816,53 @@ impl Emit<'_> {
         self.b.ins().return_(&[]);
     }
 
+    /// A direct exit to block `head` of the region: with the chain budget
+    /// not yet used up, count what this block retired and go on there
+    /// (the region's registers in their variables), else leave for the
+    /// engine with the pc at the target.
+    fn inner_edge(&mut self, pc: Value, retired: i64, head: Block) {
+        let Some((di, db)) = self.dyn_count else {
+            unreachable!("inner edges exist only in regions that count them")
+        };
+        let saved = (self.defined, self.dirty, self.pending_instret);
+        for r in 1..32u8 {
+            if self.refs[r as usize] && !self.defined[r as usize] {
+                self.rx(r);
+            }
+        }
+        let i = self
+            .unsynced_instret()
+            .unwrap_or_else(|| self.b.use_var(di));
+        let charged = self.uncharged(retired);
+        let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
+        let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, charged);
+        self.b.def_var(di, i);
+        self.b.def_var(db, charged);
+        let out = self.b.create_block();
+        self.b.set_cold_block(out);
+        self.b.ins().brif(more, head, &[], out, &[]);
+        self.b.seal_block(out);
+        self.b.switch_to_block(out);
+        self.pending_instret = 0;
+        self.exit(Some(pc), 0, Chain::No);
+        (self.defined, self.dirty, self.pending_instret) = saved;
+    }
+
+    /// Byte offset of the entry for `v` in a table of `slots` entries of
+    /// `bytes` bytes (both powers of two) indexed by `v >> shift`.
+    fn table_offset(&mut self, v: Value, shift: u32, slots: usize, bytes: usize) -> Value {
+        let lb = bytes.trailing_zeros();
+        let moved = if shift >= lb {
+            self.b.ins().ushr_imm_s(v, (shift - lb) as i64)
+        } else {
+            self.b.ins().ishl_imm_s(v, (lb - shift) as i64)
+        };
+        self.b.ins().band_imm_s(moved, ((slots - 1) << lb) as i64)
+    }
+
     /// The jump-cache entry for `pc`.
     fn jc_entry(&mut self, pc: Value) -> Value {
-        let idx = self.b.ins().ushr_imm_s(pc, 1);
-        let idx = self.b.ins().band_imm_s(idx, (JC_SLOTS - 1) as i64);
-        let off = self.b.ins().imul_imm_s(idx, JC_ENTRY_BYTES as i64);
+        let off = self.table_offset(pc, 1, JC_SLOTS, JC_ENTRY_BYTES);
         let jc = self.b.ins().load(I64, flags(), self.cx, CTX_JC);
         self.b.ins().iadd(jc, off)
     }
@@ -598,9 +881,7 @@ impl Emit<'_> {
         let ok = self.b.ins().band(pc_ok, key_ok);
         // The fetch TLB must still map the pc's page as when the entry
         // was made (same fast tag, same host addend).
-        let vpn = self.b.ins().ushr_imm_s(pc, 12);
-        let tidx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
-        let toff = self.b.ins().imul_imm_s(tidx, TLB_ENTRY_BYTES as i64);
+        let toff = self.table_offset(pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
         // The fetch TLB is the first of the three.
         let tlb_fetch = self.b.ins().load(I64, flags(), self.cx, CTX_TLB);
         let tlbe = self.b.ins().iadd(tlb_fetch, toff);
@@ -655,8 +936,11 @@ impl Emit<'_> {
         } else {
             None
         };
-        let k = self.b.ins().iconst(I64, self.pending_instret);
-        let r = self.b.ins().iconst(I64, retired);
+        let k = match self.unsynced_instret() {
+            Some(k) => k,
+            None => self.b.ins().iconst(I64, 0),
+        };
+        let r = self.uncharged(retired);
         let args = [trap_pc.into(), k.into(), r.into()];
         match site {
             Some(site) => {
@@ -691,12 +975,14 @@ impl Emit<'_> {
         }
     }
 
-    fn body(&mut self, insns: &[Insn]) {
-        let mut off = 0u64;
+    /// Emit one guest block that starts `base` bytes after the entry block
+    /// (wrapping).
+    fn body(&mut self, insns: &[Insn], base: u64) {
+        let mut off = base;
         let n = insns.len();
         for (idx, insn) in insns.iter().enumerate() {
             let last = idx + 1 == n;
-            let next_off = off + insn.len as u64;
+            let next_off = off.wrapping_add(insn.len as u64);
             match kind(insn.op) {
                 Kind::Inline if is_branch(insn.op) => {
                     // Always the block's last instruction.
@@ -711,7 +997,7 @@ impl Emit<'_> {
                     self.b.seal_block(fall);
                     let retired = idx as i64 + 1;
                     self.b.switch_to_block(taken);
-                    let t_off = off as i64 + insn.imm as i64;
+                    let t_off = (off as i64).wrapping_add(insn.imm as i64);
                     let pc = self.pc_at(t_off as u64);
                     self.exit(Some(pc), retired, Chain::Direct(t_off, 0));
                     self.b.switch_to_block(fall);
@@ -724,7 +1010,7 @@ impl Emit<'_> {
                     let link = self.b.ins().iadd_imm_s(pc, insn.len as i64);
                     self.wx(insn.rd, link);
                     self.pending_instret += 1;
-                    let t_off = off as i64 + insn.imm as i64;
+                    let t_off = (off as i64).wrapping_add(insn.imm as i64);
                     let t = self.pc_at(t_off as u64);
                     self.exit(Some(t), idx as i64 + 1, Chain::Direct(t_off, 0));
                     return;
@@ -783,8 +1069,7 @@ impl Emit<'_> {
                     }
                     let pc = self.pc_at(off);
                     self.b.ins().store(flags(), pc, self.hart, PC_OFF);
-                    self.add_instret(self.pending_instret);
-                    self.pending_instret = 0;
+                    self.sync_instret();
                     let st = self.call_exec(insn);
                     // On a trap the helper changed nothing and pc and
                     // instret are already in place.
@@ -824,9 +1109,7 @@ impl Emit<'_> {
     /// access of `size` bytes, in a block the code branches to; otherwise
     /// the code continues in `slow`. Returns (host address, TLB entry).
     fn tlb_probe(&mut self, va: Value, size: u32, access: usize, slow: Block) -> (Value, Value) {
-        let vpn = self.b.ins().ushr_imm_s(va, 12);
-        let idx = self.b.ins().band_imm_s(vpn, (TLB_SIZE - 1) as i64);
-        let scaled = self.b.ins().imul_imm_s(idx, TLB_ENTRY_BYTES as i64);
+        let scaled = self.table_offset(va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
         let base = if access == 1 {
             self.tlb_load
         } else {
@@ -1309,6 +1592,51 @@ impl Emit<'_> {
 /// The integer registers an instruction run by the exec helper reads (rs1,
 /// rs2) and writes (rd), for the instructions that touch no others (FP,
 /// atomics); `None` for the rest, which see the whole register file.
+/// The integer registers `i` reads as rs1 and rs2 and writes as rd (a
+/// superset for instructions the exec helper runs with the whole state).
+fn int_regs(i: &Insn) -> (bool, bool, bool) {
+    match kind(i.op) {
+        Kind::FpMem => (true, false, false),
+        Kind::Exec => exec_regs(i.op).unwrap_or((true, true, true)),
+        _ => (true, true, true),
+    }
+}
+
+/// Direct control transfers of a block ending in `last` at offset `off`
+/// from its start (bytes): (taken target, fall-through), as offsets.
+pub fn direct_targets(last: &Insn, off: u64) -> (Option<i64>, Option<i64>) {
+    let next = (off + last.len as u64) as i64;
+    if is_branch(last.op) {
+        (Some(off as i64 + last.imm as i64), Some(next))
+    } else if last.op == Op::Jal {
+        (Some(off as i64 + last.imm as i64), None)
+    } else if last.ends_block() {
+        (None, None)
+    } else {
+        (None, Some(next))
+    }
+}
+
+/// Does a direct exit of some block of the region lead to a block of the
+/// region?
+pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
+    let mut start = 0usize;
+    for &(pa, n) in blocks {
+        let b = &insns[start..start + n];
+        start += n;
+        let Some(last) = b.last() else { continue };
+        let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
+        let (t, f) = direct_targets(last, off);
+        for x in [t, f].into_iter().flatten() {
+            let target = pa.wrapping_add(x as u64);
+            if blocks.iter().any(|b| b.0 == target) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn exec_regs(op: Op) -> Option<(bool, bool, bool)> {
     use Op::*;
     Some(match op {

@@ -11,20 +11,39 @@ use crossbeam_channel::{Receiver, Sender};
 use emu_core::insn::Insn;
 use std::time::Instant;
 
-/// One block to compile.
+/// One translation to compile: a region of guest blocks in one page,
+/// entered at the first.
 pub struct Request {
     /// Request id (the engine installs a result only if this request is
     /// still the one it waits for at `pa`).
     pub id: u64,
-    /// Physical address of the block.
+    /// Physical address of the entry block.
     pub pa: u64,
-    /// The block's instructions. Translated code holds pointers into this
-    /// allocation, which travels back with the code.
+    /// The instructions of all blocks, block after block. Translated code
+    /// holds pointers into this allocation, which travels back with the
+    /// code.
     pub insns: Box<[Insn]>,
-    /// The block's link slots (translated code holds their address; the
-    /// translator sets their targets). `None`: no direct links (the
-    /// exits go through the jump cache).
+    /// The blocks: physical address and number of instructions, the entry
+    /// block first (see [`crate::translate::Translator::translate`]).
+    pub blocks: Vec<(u64, usize)>,
+    /// The link slots, [`crate::helpers::LINKS`] per block (translated
+    /// code holds their address; the translator sets their targets).
+    /// `None`: no direct links (the exits go through the jump cache).
     pub links: Option<Links>,
+}
+
+impl Request {
+    /// A request for the single block `insns` at `pa`.
+    pub fn block(id: u64, pa: u64, insns: Box<[Insn]>, links: bool) -> Self {
+        let n = insns.len();
+        Request {
+            id,
+            pa,
+            insns,
+            blocks: vec![(pa, n)],
+            links: links.then(|| crate::helpers::new_links(1)),
+        }
+    }
 }
 
 /// One compiled block.
@@ -33,6 +52,8 @@ pub struct Compiled {
     pub req: Request,
     /// Address of the finalized function (0 if compilation failed).
     pub code: usize,
+    /// Size of its machine code in bytes.
+    pub size: usize,
     /// Time spent translating and compiling this block.
     pub nanos: u64,
 }
@@ -91,8 +112,13 @@ pub fn compile_batch(isa: &OwnedTargetIsa, tr: &mut Translator, reqs: Vec<Reques
     let mut errors = Vec::new();
     for mut req in reqs {
         let t0 = Instant::now();
-        let id = match tr.translate(&mut module, &req.insns, req.pa, req.links.as_deref_mut()) {
-            Ok(id) => Some(id),
+        let id = match tr.translate(
+            &mut module,
+            &req.insns,
+            &req.blocks,
+            req.links.as_deref_mut(),
+        ) {
+            Ok(id) => Some((id, tr.last_code_size())),
             Err(e) => {
                 errors.push(format!("block at {:#x}: {e}", req.pa));
                 None
@@ -114,9 +140,10 @@ pub fn compile_batch(isa: &OwnedTargetIsa, tr: &mut Translator, reqs: Vec<Reques
         .map(|(req, id, nanos)| Compiled {
             req,
             code: match id {
-                Some(id) if finalized => module.get_finalized_function(id) as usize,
+                Some((id, _)) if finalized => module.get_finalized_function(id) as usize,
                 _ => 0,
             },
+            size: id.map_or(0, |(_, size)| size),
             nanos,
         })
         .collect();
@@ -149,17 +176,104 @@ pub fn compile_and_discard(isa: &OwnedTargetIsa, tr: &mut Translator, insns: &[I
     let b = compile_batch(
         isa,
         tr,
-        vec![Request {
-            id: 0,
-            pa: 0x8000_0000,
-            insns: insns.into(),
-            links: Some(crate::helpers::new_links()),
-        }],
+        vec![Request::block(0, 0x8000_0000, insns.into(), true)],
     );
     let ok = b.errors.is_empty() && b.items.iter().all(|c| c.code != 0);
     drop(b.items);
     crate::engine::free_module(b.module);
     ok
+}
+
+/// Entries of the helper thunks: `load`, `store` and `exec` of
+/// [`crate::helpers`] behind a wrapper that keeps every general-purpose
+/// register (Cranelift's `preserve_all` convention, arguments as in the
+/// system ABI) and stores the helper's status into [`JitCtx::status`]
+/// instead of returning it.
+///
+/// Translated code calls helpers only on slow paths; with ordinary calls
+/// every value live across one (the guest registers, the TLB pointers)
+/// has to sit in a callee-saved register or on the stack for the whole
+/// translation. Behind a thunk they stay in any register. The thunk does
+/// not keep the vector registers: translated code holds no values in
+/// them (it does integer work only; FP values move through
+/// general-purpose registers).
+///
+/// Built once per process on x86-64 hosts; `None` elsewhere (translated
+/// code then calls the helpers directly).
+///
+/// [`JitCtx::status`]: crate::helpers::JitCtx::status
+pub fn helper_thunks() -> Option<Thunks> {
+    static T: std::sync::OnceLock<Option<Thunks>> = std::sync::OnceLock::new();
+    *T.get_or_init(|| build_thunks().ok().flatten())
+}
+
+/// See [`helper_thunks`].
+#[derive(Clone, Copy, Debug)]
+pub struct Thunks {
+    /// Thunk of [`crate::helpers::load`].
+    pub load: usize,
+    /// Thunk of [`crate::helpers::store`].
+    pub store: usize,
+    /// Thunk of [`crate::helpers::exec`].
+    pub exec: usize,
+}
+
+/// The x86-64 code of a thunk calling `helper` (see [`helper_thunks`]).
+fn thunk_code(helper: usize) -> Vec<u8> {
+    let mut c = Vec::with_capacity(64);
+    // push rax, rcx, rdx, rsi, rdi, r8, r9, r10, r11: the registers the
+    // system ABI lets the helper clobber. With the return address that
+    // is ten words, so the stack is 16-byte aligned again for the call.
+    c.extend_from_slice(&[0x50, 0x51, 0x52, 0x56, 0x57]);
+    c.extend_from_slice(&[0x41, 0x50, 0x41, 0x51, 0x41, 0x52, 0x41, 0x53]);
+    // movabs rax, helper; call rax
+    c.extend_from_slice(&[0x48, 0xb8]);
+    c.extend_from_slice(&(helper as u64).to_le_bytes());
+    c.extend_from_slice(&[0xff, 0xd0]);
+    // mov rsi, [rsp + 40] (the saved second argument, the context);
+    // mov [rsi + CTX_STATUS], eax
+    c.extend_from_slice(&[0x48, 0x8b, 0x74, 0x24, 0x28]);
+    c.extend_from_slice(&[0x89, 0x86]);
+    c.extend_from_slice(&crate::helpers::CTX_STATUS.to_le_bytes());
+    // pop r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax; ret
+    c.extend_from_slice(&[0x41, 0x5b, 0x41, 0x5a, 0x41, 0x59, 0x41, 0x58]);
+    c.extend_from_slice(&[0x5f, 0x5e, 0x5a, 0x59, 0x58, 0xc3]);
+    c
+}
+
+fn build_thunks() -> Result<Option<Thunks>, String> {
+    use cranelift_codegen::ir::Signature;
+    use cranelift_codegen::isa::CallConv;
+    use cranelift_module::Module;
+    if !cfg!(target_arch = "x86_64") {
+        return Ok(None);
+    }
+    let isa = host_isa("speed")?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let sig = Signature::new(CallConv::PreserveAll);
+    let mut ids = Vec::new();
+    for f in [
+        crate::helpers::load as *const () as usize,
+        crate::helpers::store as *const () as usize,
+        crate::helpers::exec as *const () as usize,
+    ] {
+        let id = module
+            .declare_anonymous_function(&sig)
+            .map_err(|e| e.to_string())?;
+        module
+            .define_function_bytes(id, 16, &thunk_code(f), &[])
+            .map_err(|e| e.to_string())?;
+        ids.push(id);
+    }
+    module.finalize_definitions().map_err(|e| e.to_string())?;
+    let t = Thunks {
+        load: module.get_finalized_function(ids[0]) as usize,
+        store: module.get_finalized_function(ids[1]) as usize,
+        exec: module.get_finalized_function(ids[2]) as usize,
+    };
+    // The thunks are used for the rest of the process.
+    Box::leak(Box::new(module));
+    Ok(Some(t))
 }
 
 /// The entry trampoline: a system-ABI function `(hart, cx, code)` that
