@@ -15,6 +15,7 @@ use crate::insn::Insn;
 use crate::mmu::Access;
 use crate::ram::CodeWrites;
 use crate::trap::Trap;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -31,6 +32,23 @@ pub struct Block {
     pub pa: u64,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
+    /// For a compiling engine: executions counted so far.
+    pub jit_count: Cell<u32>,
+    /// For a compiling engine: a cached (engine epoch, code) of its
+    /// translation.
+    pub jit_code: Cell<(u64, usize)>,
+}
+
+impl Block {
+    /// A block of `insns` at physical address `pa`.
+    pub fn new(pa: u64, insns: Box<[Insn]>) -> Self {
+        Block {
+            pa,
+            insns,
+            jit_count: Cell::new(0),
+            jit_code: Cell::new((u64::MAX, 0)),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -89,10 +107,8 @@ impl BlockCache {
         self.epoch = self.epoch.wrapping_add(1);
     }
 
-    /// Changes whenever (virtual PC, privilege) → block mappings may have
-    /// changed (the jump cache was flushed: TLB flush, `fence.i`, code-page
-    /// invalidation). An engine that caches such mappings itself keeps
-    /// them only while the epoch is unchanged.
+    /// Changes whenever the jump cache was flushed (code-page
+    /// invalidation, a full flush of the blocks).
     pub fn epoch(&self) -> u64 {
         self.epoch
     }
@@ -244,10 +260,7 @@ impl Hart {
             }
         }
         self.blocks.decoded += 1;
-        let block = Rc::new(Block {
-            pa: p.pa,
-            insns: insns.into_boxed_slice(),
-        });
+        let block = Rc::new(Block::new(p.pa, insns.into_boxed_slice()));
         if cacheable {
             if self.blocks.map.len() >= MAX_BLOCKS {
                 self.blocks.flush_all();

@@ -256,10 +256,13 @@ impl Hart {
         true
     }
 
-    /// Flush address-translation caches (TLBs and the fetch jump cache).
+    /// Flush the address-translation caches. The jump caches stay: their
+    /// entries are used only while the fetch TLB maps the pc's page to the
+    /// block's physical page again, so after a flush one refill of the
+    /// fetch TLB per page revives them (kernel code, mapped alike in every
+    /// address space, keeps its entries across context switches).
     pub fn flush_tlb(&mut self) {
         self.tlb.flush();
-        self.blocks.flush_jump_cache();
     }
 
     /// `sfence.vma` of one virtual address: drop its translations. The

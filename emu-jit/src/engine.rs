@@ -33,6 +33,14 @@ use std::thread::JoinHandle;
 /// about 8 k blocks instead of 21 k at 50 and boots about 25 % faster.
 pub const DEFAULT_THRESHOLD: u32 = 500;
 
+/// While a block waits for its translation, every this many runs count
+/// towards its priority (see `JitEngine::send_queue`).
+const PENDING_STRIDE: u32 = 16;
+
+/// Compile batches handed to the worker at a time (see
+/// `JitEngine::send_queue`).
+const IN_FLIGHT: usize = 2;
+
 /// Most guest blocks in one translation (see [`JitConfig::regions`]).
 pub const REGION_BLOCKS: usize = 8;
 /// Most instructions in one translation.
@@ -76,7 +84,7 @@ impl Default for JitConfig {
     fn default() -> Self {
         JitConfig {
             threshold: DEFAULT_THRESHOLD,
-            batch: 32,
+            batch: 8,
             sync: false,
             generation_size: 16384,
             generations: 3,
@@ -132,13 +140,14 @@ struct Translation {
     links: Option<Links>,
 }
 
+/// What the engine knows of a block that reached the threshold (blocks
+/// count their executions themselves, in [`Block::jit_count`]).
 enum Entry {
-    /// Interpreted; execution count so far.
-    Cold(u32),
     /// Cannot be translated (crosses a page, not in RAM).
     Never,
-    /// Sent to the worker with this request id.
-    Pending(u64),
+    /// Queued or sent to the worker with this request id; executions
+    /// since (the hottest queued blocks are sent first).
+    Pending(u64, u32),
     /// Installed.
     Compiled(Translation),
 }
@@ -181,7 +190,7 @@ pub struct JitEngine {
     entries: HashMap<u64, Entry>,
     by_page: HashMap<u64, Vec<u64>>,
     fast: Box<[Slot]>,
-    /// Jump cache (pc, hart, privilege, epoch) → translation; read by
+    /// Jump cache (pc, hart, privilege) → translation; read by
     /// translated code to chain (see [`JitCtx::jc`]).
     jc: Box<[JcEntry]>,
     gens: VecDeque<Generation>,
@@ -199,6 +208,9 @@ pub struct JitEngine {
     halted: bool,
     /// The open perf map (see [`JitConfig::perf_map`]).
     perf_map: Option<std::fs::File>,
+    /// Bumped whenever translations are dropped: code cached in blocks
+    /// ([`Block::jit_code`]) is valid only for the current value.
+    epoch: u64,
 }
 
 impl std::fmt::Debug for JitEngine {
@@ -252,6 +264,7 @@ impl JitEngine {
             stop: None,
             halted: false,
             perf_map,
+            epoch: 0,
         })
     }
 
@@ -343,17 +356,17 @@ impl JitEngine {
             if pa & !0xfff != page || pa == first.pa || cand.iter().any(|b| b.0.pa == pa) {
                 continue;
             }
+            let Some(b) = hart.blocks.get(pa) else {
+                continue;
+            };
             let warm = match self.entries.get(&pa) {
-                Some(Entry::Cold(n)) => n.saturating_mul(8) >= self.cfg.threshold,
-                Some(Entry::Pending(_) | Entry::Compiled(_)) => true,
-                Some(Entry::Never) | None => self.cfg.threshold == 0,
+                Some(Entry::Pending(..) | Entry::Compiled(_)) => true,
+                Some(Entry::Never) => false,
+                None => b.jit_count.get().saturating_mul(8) >= self.cfg.threshold,
             };
             if !warm {
                 continue;
             }
-            let Some(b) = hart.blocks.get(pa) else {
-                continue;
-            };
             if !translatable(b.pa, &b.insns) || n_insns + b.insns.len() > REGION_INSNS {
                 continue;
             }
@@ -393,23 +406,58 @@ impl JitEngine {
         (insns.into_boxed_slice(), blocks)
     }
 
-    /// Count one interpreted execution of `block`; queue it when hot.
+    /// The translation of `block` (0 if none): cached in the block while
+    /// no translation was dropped since ([`JitEngine::epoch`]); looked up
+    /// only once the block has run `threshold` times on this hart (it
+    /// cannot have been queued before).
+    #[inline(always)]
+    fn block_code(&mut self, block: &Block) -> usize {
+        let (ep, c) = block.jit_code.get();
+        if ep == self.epoch && c != 0 {
+            return c;
+        }
+        if block.jit_count.get() < self.cfg.threshold {
+            return 0;
+        }
+        let c = self.lookup(block.pa);
+        if c != 0 {
+            block.jit_code.set((self.epoch, c));
+        }
+        c
+    }
+
+    /// Count one interpreted execution of `block`: in the block itself
+    /// while it is cold; at the threshold it is queued, and while it
+    /// waits every [`PENDING_STRIDE`]th run is added to its priority.
+    #[inline(always)]
+    fn count_run(&mut self, block: &Block, hart: &Hart, bus: &Bus) {
+        let n = block.jit_count.get().saturating_add(1);
+        block.jit_count.set(n);
+        let t = self.cfg.threshold;
+        if n >= t && (n - t) % PENDING_STRIDE == 0 {
+            self.count(block, hart, bus);
+        }
+    }
+
+    /// A block reached the threshold (again): queue it, or count runs of
+    /// a queued one.
     fn count(&mut self, block: &Block, hart: &Hart, bus: &Bus) {
-        let threshold = self.cfg.threshold;
-        let e = self.entries.entry(block.pa).or_insert(Entry::Cold(0));
-        let Entry::Cold(n) = e else { return };
-        *n += 1;
-        if *n < threshold {
-            return;
+        match self.entries.get_mut(&block.pa) {
+            Some(Entry::Pending(_, runs)) => {
+                *runs = runs.saturating_add(PENDING_STRIDE);
+                return;
+            }
+            Some(_) => return,
+            None => {}
         }
         let page = block.pa & !0xfff;
         let bytes: u64 = block.insns.iter().map(|i| i.len as u64).sum();
         if !translatable(block.pa, &block.insns) || bus.ram.offset_of(block.pa, bytes).is_none() {
-            *e = Entry::Never;
+            self.entries.insert(block.pa, Entry::Never);
         } else {
             let id = self.next_id;
             self.next_id += 1;
-            *e = Entry::Pending(id);
+            self.entries.insert(block.pa, Entry::Pending(id, 0));
             let (insns, blocks) = self.region(block, hart);
             if internal_edge(&insns, &blocks) {
                 self.stats.loops += 1;
@@ -433,11 +481,29 @@ impl JitEngine {
         }
     }
 
+    /// Hand queued requests to the worker. At most [`IN_FLIGHT`] batches
+    /// are with the worker at a time; the rest wait here, and the blocks
+    /// that ran most while waiting go first (a loop that turns hot late
+    /// is not stuck behind a backlog of lukewarm boot code). With `sync`
+    /// everything is sent and waited for.
     fn send_queue(&mut self) {
-        if self.queue.is_empty() {
+        if self.queue.is_empty() || (!self.cfg.sync && self.in_flight >= IN_FLIGHT) {
             return;
         }
-        let reqs = std::mem::take(&mut self.queue);
+        let reqs = if self.cfg.sync || self.queue.len() <= self.cfg.batch {
+            std::mem::take(&mut self.queue)
+        } else {
+            let runs = |e: Option<&Entry>| match e {
+                Some(Entry::Pending(_, r)) => *r,
+                _ => 0,
+            };
+            let entries = &self.entries;
+            let k = self.cfg.batch;
+            self.queue
+                .select_nth_unstable_by_key(k, |r| std::cmp::Reverse(runs(entries.get(&r.pa))));
+            let rest = self.queue.split_off(k);
+            std::mem::replace(&mut self.queue, rest)
+        };
         if let Some(tx) = &self.req_tx {
             if tx.send(reqs).is_ok() {
                 self.in_flight += 1;
@@ -461,7 +527,10 @@ impl JitEngine {
         loop {
             match self.res_rx.try_recv() {
                 Ok(b) => self.install(b),
-                Err(crossbeam_channel::TryRecvError::Empty) => break,
+                Err(crossbeam_channel::TryRecvError::Empty) => {
+                    self.send_queue();
+                    break;
+                }
                 Err(crossbeam_channel::TryRecvError::Disconnected) => {
                     // The compile thread died (a Cranelift panic): say so
                     // once and go on interpreting.
@@ -514,7 +583,7 @@ impl JitEngine {
                 continue;
             };
             match e {
-                Entry::Pending(id) if *id == c.req.id => {
+                Entry::Pending(id, _) if *id == c.req.id => {
                     if c.code == 0 {
                         *e = Entry::Never;
                         continue;
@@ -596,6 +665,7 @@ impl JitEngine {
         self.unlink(None);
         self.fast.fill(EMPTY_SLOT);
         self.jc.fill(JcEntry::EMPTY);
+        self.epoch += 1;
         for m in g.modules {
             free_module(m);
         }
@@ -617,6 +687,7 @@ impl JitEngine {
 
     /// Drop every translation.
     fn flush_all(&mut self) {
+        self.epoch += 1;
         self.entries.clear();
         self.by_page.clear();
         self.fast.fill(EMPTY_SLOT);
@@ -649,6 +720,7 @@ impl JitEngine {
         if any {
             self.unlink(Some(pages));
             self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
+            self.epoch += 1;
             self.fast.fill(EMPTY_SLOT);
             self.jc.fill(JcEntry::EMPTY);
         }
@@ -739,9 +811,9 @@ impl Engine for JitEngine {
                 break RunExit::Budget;
             }
             // Translated code for (pc, privilege) straight from the
-            // engine's jump cache (valid while the hart's block-cache epoch
-            // is unchanged: the same condition as the interpreter's own
-            // jump cache); otherwise through `fetch_block`.
+            // engine's jump cache (valid while the fetch TLB still maps the
+            // pc's page to the same host page, see `jc_key`); otherwise
+            // through `fetch_block`.
             let key = jc_key(hart);
             let jslot = jc_index(hart.pc);
             let j = self.jc[jslot];
@@ -777,11 +849,11 @@ impl Engine for JitEngine {
                         continue;
                     }
                 };
-                let mut code = self.lookup(block.pa);
+                let mut code = self.block_code(&block);
                 if code == 0 && self.cfg.threshold == 0 {
                     // Compile on first sight (with `sync`, before running it).
                     self.count(&block, hart, bus);
-                    code = self.lookup(block.pa);
+                    code = self.block_code(&block);
                 }
                 if code != 0 && self.lockstep.is_none() {
                     if let Some(addend) = hart.tlb.fetch_addend(hart.pc, hart.prv) {
@@ -852,7 +924,7 @@ impl Engine for JitEngine {
                 if fence_i {
                     self.fence_i();
                 }
-                self.count(block, hart, bus);
+                self.count_run(block, hart, bus);
                 (n, trapped)
             };
             if let Some(ls) = self.lockstep.as_mut() {

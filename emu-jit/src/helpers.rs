@@ -90,8 +90,8 @@ pub struct JitCtx<'a> {
     pub budget: i64,
     /// The engine's jump cache ([`JcEntry`] array of [`JC_SLOTS`]).
     pub jc: u64,
-    /// [`jc_key`] of the running hart (entries for other harts,
-    /// privileges or block-cache epochs do not match).
+    /// [`jc_key`] of the running hart (entries for other harts or
+    /// privileges do not match).
     pub jc_key: u64,
     /// What [`stop_chain`] took off `budget` (not retired instructions).
     pub bias: i64,
@@ -206,11 +206,16 @@ pub fn jc_index(pc: u64) -> usize {
     ((pc >> 1) as usize) & (JC_SLOTS - 1)
 }
 
-/// The jump-cache key of a hart now: its block-cache epoch (changes with
-/// every flush of mappings or code), hart id and privilege.
+/// The jump-cache key of a hart now: hart id and privilege.
+///
+/// No epoch: an entry stays valid across TLB flushes and address-space
+/// switches because every use checks it against the fetch TLB (same page,
+/// same host addend, so the same physical code), and the engine empties
+/// the cache whenever translations are dropped. Kernel code, mapped alike
+/// in every address space, keeps its entries across context switches.
 #[inline(always)]
 pub fn jc_key(h: &Hart) -> u64 {
-    (h.blocks.epoch() << 24) | ((h.hartid & 0xffff) << 8) | h.prv as u64
+    ((h.hartid & 0xffff) << 8) | h.prv as u64
 }
 
 /// What [`stop_chain`] subtracts from the budget.

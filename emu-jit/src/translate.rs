@@ -710,7 +710,7 @@ impl Emit<'_> {
     /// chain budget. While budget is left the next translation is entered
     /// with a tail call: for a direct exit to the same page through its
     /// link slot, otherwise (and when the slot is still empty) from the
-    /// engine's jump cache (same hart, privilege and block-cache epoch,
+    /// engine's jump cache (same hart and privilege,
     /// and the fetch TLB still mapping the page as when the entry was
     /// made). Without a next translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
@@ -868,7 +868,7 @@ impl Emit<'_> {
     }
 
     /// Tail-call the translation the jump cache holds for `pc` (checked
-    /// against the hart, privilege, epoch and fetch TLB), else continue
+    /// against the hart, privilege and fetch TLB), else continue
     /// in `miss`.
     fn jc_chain(&mut self, pc: Value, miss: Block) {
         let go = self.b.create_block();

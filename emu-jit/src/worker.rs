@@ -98,6 +98,9 @@ pub fn host_isa_with(opt_level: &str, regalloc: &str) -> Result<OwnedTargetIsa, 
         .map_err(|e| e.to_string())?;
     fb.set("use_colocated_libcalls", "false")
         .map_err(|e| e.to_string())?;
+    // Nothing unwinds through translated code (helpers do not panic
+    // across it, and profilers walk frame pointers): no unwind tables.
+    fb.set("unwind_info", "false").map_err(|e| e.to_string())?;
     let isa = cranelift_native::builder()
         .map_err(|e| format!("this host is not supported by Cranelift: {e}"))?
         .finish(settings::Flags::new(fb))
