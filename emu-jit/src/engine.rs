@@ -434,7 +434,7 @@ impl JitEngine {
         let n = block.jit_count.get().saturating_add(1);
         block.jit_count.set(n);
         let t = self.cfg.threshold;
-        if n >= t && (n - t) % PENDING_STRIDE == 0 {
+        if n >= t && (n - t).is_multiple_of(PENDING_STRIDE) {
             self.count(block, hart, bus);
         }
     }
