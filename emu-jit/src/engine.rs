@@ -124,6 +124,10 @@ pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>
     // with, and passes both pointers on to the helpers, which are safe
     // Rust taking `&mut Hart`/`&mut JitCtx`; translated code does not
     // touch the hart while a helper runs, so the references stay unique.
+    // On x86-64 it calls them through the thunks of
+    // `worker::helper_thunks`, which save every general-purpose register
+    // the system ABI lets the helper clobber (translated code holds no
+    // values in vector registers, which the thunks do not save).
     unsafe {
         let f: EnterFn = std::mem::transmute::<usize, EnterFn>(enter);
         f(hart, cx, code)

@@ -348,6 +348,15 @@ pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
             if insn.op == Op::FenceI {
                 cx.flush_all = true;
             }
+            if insn.ends_block() {
+                // Translated code chains on from here through the jump
+                // cache: with the privilege this instruction left, and not
+                // past anything the engine has to handle first.
+                cx.jc_key = jc_key(h);
+                if h.wfi || cx.flush_all {
+                    stop_chain(cx);
+                }
+            }
             check_attention(h, cx);
             0
         }

@@ -1085,10 +1085,14 @@ impl Emit<'_> {
                         None => self.defined = [false; 32],
                     }
                     if insn.ends_block() {
-                        // pc and instret were set by the helper (which
-                        // may have changed the privilege or the mapping:
-                        // back to the engine).
-                        self.exit(None, idx as i64 + 1, Chain::No);
+                        // pc and instret were set by the helper, which
+                        // may have changed the privilege (it updates the
+                        // context's jump-cache key) or the mapping (the
+                        // jump-cache entry is checked against the fetch
+                        // TLB), and stops the chain when the engine must
+                        // look (interrupt, WFI, `fence.i`, code written).
+                        let pc = self.b.ins().load(I64, flags(), self.hart, PC_OFF);
+                        self.exit(Some(pc), idx as i64 + 1, Chain::Lookup);
                         return;
                     }
                 }
