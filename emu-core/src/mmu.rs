@@ -88,6 +88,22 @@ struct Entry {
     _pad: [u64; 2],
 }
 
+impl Entry {
+    /// Where `va`, in this entry's page, is.
+    #[inline(always)]
+    fn phys(&self, va: u64) -> Phys {
+        let off = va & 0xfff;
+        Phys {
+            pa: self.ppage | off,
+            ram_off: if self.ram_off == NOT_RAM {
+                NOT_RAM
+            } else {
+                self.ram_off + off
+            },
+        }
+    }
+}
+
 const EMPTY: Entry = Entry {
     tag: u64::MAX,
     ppage: 0,
@@ -285,15 +301,7 @@ impl Hart {
             self.data_priv()
         };
         if let Some(e) = self.tlb.lookup(acc, va, prv) {
-            let off = va & 0xfff;
-            return Ok(Phys {
-                pa: e.ppage | off,
-                ram_off: if e.ram_off == NOT_RAM {
-                    NOT_RAM
-                } else {
-                    e.ram_off + off
-                },
-            });
+            return Ok(e.phys(va));
         }
         self.translate_slow(bus, va, len, acc, prv)
     }
@@ -308,15 +316,7 @@ impl Hart {
         prv: Priv,
     ) -> Result<Phys, Trap> {
         if let Some(e) = self.tlb.victim_lookup(acc, va, prv) {
-            let off = va & 0xfff;
-            return Ok(Phys {
-                pa: e.ppage | off,
-                ram_off: if e.ram_off == NOT_RAM {
-                    NOT_RAM
-                } else {
-                    e.ram_off + off
-                },
-            });
+            return Ok(e.phys(va));
         }
         let mode = if prv == Priv::M {
             0
