@@ -118,13 +118,6 @@ impl Translator {
         }
     }
 
-    /// Call helpers directly instead of through the register-preserving
-    /// thunks (see [`crate::worker::helper_thunks`]).
-    pub fn without_thunks(mut self) -> Self {
-        self.thunks = None;
-        self
-    }
-
     /// The IR of the last translated function (for debugging).
     pub fn last_ir(&self) -> String {
         self.ctx.func.display().to_string()
@@ -205,38 +198,30 @@ impl Translator {
         let sig = translation_signature(ptr);
         self.ctx.func.signature = sig.clone();
 
-        let mut load_sig = Signature::new(call_conv);
-        load_sig
-            .params
-            .extend([ptr, ptr, I64, I32].map(AbiParam::new));
-        load_sig.returns.push(AbiParam::new(I32));
-        let mut store_sig = Signature::new(call_conv);
-        store_sig
-            .params
-            .extend([ptr, ptr, I64, I64, I32].map(AbiParam::new));
-        store_sig.returns.push(AbiParam::new(I32));
-        let mut exec_sig = Signature::new(call_conv);
-        exec_sig.params.extend([ptr, ptr, ptr].map(AbiParam::new));
-        exec_sig.returns.push(AbiParam::new(I32));
-
-        let preserving = |s: &Signature| {
-            let mut p = Signature::new(CallConv::PreserveAll);
-            p.params = s.params.clone();
-            p
+        // Helpers are called through the thunks (`preserve_all`, status
+        // in the context) where the host has them, else directly.
+        let helper_sig = |params: &[Type]| {
+            let mut s = Signature::new(if self.thunks.is_some() {
+                CallConv::PreserveAll
+            } else {
+                call_conv
+            });
+            s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+            if self.thunks.is_none() {
+                s.returns.push(AbiParam::new(I32));
+            }
+            s
         };
-        let (tl, ts, te) = (
-            preserving(&load_sig),
-            preserving(&store_sig),
-            preserving(&exec_sig),
+        let (load_sig, store_sig, exec_sig) = (
+            helper_sig(&[ptr, ptr, I64, I32]),
+            helper_sig(&[ptr, ptr, I64, I64, I32]),
+            helper_sig(&[ptr, ptr, ptr]),
         );
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
         let sigs = Sigs {
             load: b.import_signature(load_sig),
             store: b.import_signature(store_sig),
             exec: b.import_signature(exec_sig),
-            thunk_load: b.import_signature(tl),
-            thunk_store: b.import_signature(ts),
-            thunk_exec: b.import_signature(te),
             next: b.import_signature(sig.clone()),
         };
         let entry = b.create_block();
@@ -364,29 +349,22 @@ impl Translator {
     }
 }
 
+/// Signatures of the helpers (of their thunks where the host has them)
+/// and of translations.
 struct Sigs {
     load: SigRef,
     store: SigRef,
     exec: SigRef,
-    /// The same through the helper thunks (`preserve_all`, no result).
-    thunk_load: SigRef,
-    thunk_store: SigRef,
-    thunk_exec: SigRef,
     /// Another translation (tail calls).
     next: SigRef,
 }
 
-impl Sigs {
-    /// The thunk signature of helper signature `sig`.
-    fn preserving(&self, sig: SigRef) -> SigRef {
-        if sig == self.load {
-            self.thunk_load
-        } else if sig == self.store {
-            self.thunk_store
-        } else {
-            self.thunk_exec
-        }
-    }
+/// The helpers translated code calls.
+#[derive(Clone, Copy)]
+enum Helper {
+    Load,
+    Store,
+    Exec,
 }
 
 /// The signature of every translation: `(hart, cx)`, Cranelift's `tail`
@@ -591,34 +569,39 @@ impl Emit<'_> {
         self.b.switch_to_block(join);
     }
 
-    /// Call helper `f` (signature `sig`) with the hart, the context and
-    /// `args`; returns its status.
-    fn call_helper(&mut self, sig: SigRef, f: *const (), args: &[Value]) -> Value {
+    /// Call helper `h` with the hart, the context and `args`; returns its
+    /// status.
+    fn call_helper(&mut self, h: Helper, args: &[Value]) -> Value {
         let mut all = vec![self.hart, self.cx];
         all.extend_from_slice(args);
-        let thunk = self.thunks.map(|t| {
-            if f == helpers::load as *const () {
-                t.load
-            } else if f == helpers::store as *const () {
-                t.store
-            } else {
-                t.exec
-            }
-        });
-        match thunk {
-            // Through the register-preserving thunk, which leaves the
-            // status in the context.
-            Some(th) => {
-                let th = self.b.ins().iconst(self.ptr, th as i64);
-                let sig = self.sigs.preserving(sig);
-                self.b.ins().call_indirect(sig, th, &all);
-                self.b.ins().load(I32, flags(), self.cx, CTX_STATUS)
-            }
-            None => {
-                let f = self.b.ins().iconst(self.ptr, f as usize as i64);
-                let call = self.b.ins().call_indirect(sig, f, &all);
-                self.b.inst_results(call)[0]
-            }
+        let (sig, direct, thunk) = match h {
+            Helper::Load => (
+                self.sigs.load,
+                helpers::load as *const () as usize,
+                self.thunks.map(|t| t.load),
+            ),
+            Helper::Store => (
+                self.sigs.store,
+                helpers::store as *const () as usize,
+                self.thunks.map(|t| t.store),
+            ),
+            Helper::Exec => (
+                self.sigs.exec,
+                helpers::exec as *const () as usize,
+                self.thunks.map(|t| t.exec),
+            ),
+        };
+        let f = self
+            .b
+            .ins()
+            .iconst(self.ptr, thunk.unwrap_or(direct) as i64);
+        let call = self.b.ins().call_indirect(sig, f, &all);
+        if thunk.is_some() {
+            // The register-preserving thunk leaves the status in the
+            // context.
+            self.b.ins().load(I32, flags(), self.cx, CTX_STATUS)
+        } else {
+            self.b.inst_results(call)[0]
         }
     }
 
@@ -629,7 +612,7 @@ impl Emit<'_> {
             .b
             .ins()
             .iconst(self.ptr, insn as *const Insn as usize as i64);
-        self.call_helper(self.sigs.exec, helpers::exec as *const (), &[ip])
+        self.call_helper(Helper::Exec, &[ip])
     }
 
     /// Store register `r` back into the hart if the variable is newer.
@@ -682,13 +665,19 @@ impl Emit<'_> {
         }
     }
 
-    /// Bring `instret` up to date (before a helper that reads it).
-    fn sync_instret(&mut self) {
+    /// Add the unsynced instructions to the hart's `instret` (the counts
+    /// stay as they are: for exits).
+    fn add_unsynced_instret(&mut self) {
         if let Some(n) = self.unsynced_instret() {
             let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
             let v = self.b.ins().iadd(v, n);
             self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
         }
+    }
+
+    /// Bring `instret` up to date (before a helper that reads it).
+    fn sync_instret(&mut self) {
+        self.add_unsynced_instret();
         self.pending_instret = 0;
         if let Some((di, _)) = self.dyn_count {
             let z = self.b.ins().iconst(I64, 0);
@@ -722,13 +711,7 @@ impl Emit<'_> {
             }
         }
         self.write_back();
-        let saved = (self.pending_instret, self.dyn_count);
-        if let Some(n) = self.unsynced_instret() {
-            let v = self.b.ins().load(I64, flags(), self.hart, INSTRET_OFF);
-            let v = self.b.ins().iadd(v, n);
-            self.b.ins().store(flags(), v, self.hart, INSTRET_OFF);
-        }
-        (self.pending_instret, self.dyn_count) = saved;
+        self.add_unsynced_instret();
         if let Some(pc) = pc {
             self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         }
@@ -1162,7 +1145,7 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let st = self.call_helper(self.sigs.load, helpers::load as *const (), &[va, size_v]);
+        let st = self.call_helper(Helper::Load, &[va, size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
@@ -1203,11 +1186,7 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let st = self.call_helper(
-            self.sigs.store,
-            helpers::store as *const (),
-            &[va, val, size_v],
-        );
+        let st = self.call_helper(Helper::Store, &[va, val, size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.b.ins().jump(join, &[]);
