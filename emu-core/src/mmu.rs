@@ -83,9 +83,13 @@ struct Entry {
     /// 4 KiB page, 21/30/... for superpages), for `sfence.vma` of one
     /// address.
     span: u64,
-    /// Pads the entry to 64 bytes: translated code scales the index with
-    /// a shift.
-    _pad: [u64; 2],
+    /// For translated code's inline stores to a RAM page: host address of
+    /// the code-bitmap word of the page and the page's bit in it (see
+    /// [`crate::ram::Ram::code_bit`]); 0 otherwise. Also pads the entry to 64 bytes:
+    /// translated code scales the index with a shift.
+    code_word: u64,
+    /// See [`Entry::code_word`].
+    code_bit: u64,
 }
 
 impl Entry {
@@ -111,7 +115,8 @@ const EMPTY: Entry = Entry {
     fast: u64::MAX,
     addend: 0,
     span: 12,
-    _pad: [0; 2],
+    code_word: 0,
+    code_bit: 0,
 };
 
 /// Entries of each victim cache (see [`Tlb`]).
@@ -130,13 +135,15 @@ pub fn tlb_fast_tag(va: u64, size: u64, prv: u64) -> u64 {
     (va & (!0xfff | (size - 1))) | (prv << 10)
 }
 
+/// Offset of the code-bitmap word address for inline stores in an entry.
+pub const TLB_ENTRY_CODE_WORD: usize = std::mem::offset_of!(Entry, code_word);
+/// Offset of the page's bit in that word.
+pub const TLB_ENTRY_CODE_BIT: usize = std::mem::offset_of!(Entry, code_bit);
 /// Size of a TLB entry in bytes.
 pub const TLB_ENTRY_BYTES: usize = std::mem::size_of::<Entry>();
 const _: () = assert!(TLB_ENTRY_BYTES.is_power_of_two());
 /// Offset of the tag (`(vpn << 2) | privilege`) in an entry.
 pub const TLB_ENTRY_TAG: usize = std::mem::offset_of!(Entry, tag);
-/// Offset of the RAM offset of the page (or [`NOT_RAM`]) in an entry.
-pub const TLB_ENTRY_RAM_OFF: usize = std::mem::offset_of!(Entry, ram_off);
 /// Offset of the fast tag ([`tlb_fast_tag`] of the page) in an entry.
 pub const TLB_ENTRY_FAST: usize = std::mem::offset_of!(Entry, fast);
 /// Offset of the host addend (host address = virtual address + addend) in
@@ -337,13 +344,14 @@ impl Hart {
         if pmp_res == PmpResult::AllowPage {
             let vpn = va >> 12;
             let vpage = va & !0xfff;
-            let (fast, addend) = if ram_page == NOT_RAM {
-                (u64::MAX, 0)
+            let (fast, addend, (code_word, code_bit)) = if ram_page == NOT_RAM {
+                (u64::MAX, 0, (0, 0))
             } else {
                 let host = bus.ram.host_addr() as u64;
                 (
                     tlb_fast_tag(vpage, 1, prv as u64),
                     host.wrapping_add(ram_page).wrapping_sub(vpage),
+                    bus.ram.code_bit(ram_page).unwrap_or((0, 0)),
                 )
             };
             self.tlb.insert(
@@ -356,7 +364,8 @@ impl Hart {
                     fast,
                     addend,
                     span,
-                    _pad: [0; 2],
+                    code_word: code_word as u64,
+                    code_bit,
                 },
             );
         }

@@ -199,16 +199,20 @@ impl Ram {
     /// and stores. Translated code uses it only with page offsets from TLB
     /// entries (filled from [`Ram::offset_of`]-checked whole pages) plus an
     /// in-page offset, and stores inline only to pages whose code bit is
-    /// clear (see [`Ram::code_bitmap_addr`]).
+    /// clear (see [`Ram::code_bit`]).
     pub fn host_addr(&mut self) -> usize {
         self.map.as_mut_ptr() as usize
     }
 
-    /// Address of the code-page bitmap: one `u64` word per 64 pages, bit
-    /// `page % 64` set when the page holds cached code (a store to it must
-    /// go through [`Ram::write_sized`] so the code is invalidated).
-    pub fn code_bitmap_addr(&self) -> usize {
-        self.code_pages.as_ptr() as usize
+    /// Host address of the code-bitmap word of the page holding RAM offset
+    /// `off`, and the page's bit in it. The bitmap has one `u64` word per
+    /// 64 pages; a page's bit is set while it holds cached code (a store to
+    /// it must go through [`Ram::write_sized`] so the code is invalidated),
+    /// so TLB entries carry both for translated code's inline stores.
+    pub fn code_bit(&self, off: u64) -> Option<(usize, u64)> {
+        let page = off / 4096;
+        let w = self.code_pages.get((page / 64) as usize)?;
+        Some((w.as_ptr() as usize, 1 << (page % 64)))
     }
 
     /// Mark the page holding RAM offset `off` as containing cached code.

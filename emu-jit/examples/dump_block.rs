@@ -23,7 +23,7 @@ fn main() {
         eprintln!("dump_block: give the block's instruction words in hex");
         std::process::exit(2)
     }
-    let isa = match host_isa("none") {
+    let isa = match host_isa(&std::env::var("OPT").unwrap_or("none".into())) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("dump_block: {e}");

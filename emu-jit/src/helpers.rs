@@ -11,6 +11,7 @@
 use emu_core::bus::Bus;
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
+use emu_core::mmu::tlb_fast_tag;
 use emu_core::trap::Trap;
 use std::sync::atomic::AtomicU64;
 
@@ -63,11 +64,9 @@ pub struct JitCtx<'a> {
     pub val: u64,
     /// [`emu_core::mmu::Tlb::entries_addr`] of the hart.
     pub tlb: u64,
-    /// [`emu_core::ram::Ram::code_bitmap_addr`].
-    pub code_bitmap: u64,
-    /// The privilege loads and stores use (TLB tag bits), kept current by
-    /// the helpers.
-    pub data_priv: u64,
+    /// The privilege loads and stores use, shifted into its place in
+    /// [`emu_core::mmu::tlb_fast_tag`]; kept current by the helpers.
+    pub data_tag: u64,
     /// Non-zero while the hart holds an LR reservation (inline stores then
     /// take the helper, which breaks it), kept current by the helpers.
     pub reserved: u64,
@@ -166,6 +165,12 @@ pub struct LinkSlot {
     pub code: AtomicU64,
     /// Physical address of the target (set by the translator).
     pub target_pa: u64,
+    /// Physical address of the translation that owns the slot, and the
+    /// slot's index there (set by the translator; the link stub hands
+    /// them to the engine).
+    pub src_pa: u64,
+    /// See [`LinkSlot::src_pa`].
+    pub idx: u64,
 }
 
 /// Link slots per guest block of a translation: `LINKS * k` for a taken
@@ -173,6 +178,12 @@ pub struct LinkSlot {
 pub const LINKS: usize = 2;
 /// Offset of [`LinkSlot::code`].
 pub const LINK_CODE: usize = std::mem::offset_of!(LinkSlot, code);
+/// Offset of [`LinkSlot::target_pa`].
+pub const LINK_TARGET_PA: usize = std::mem::offset_of!(LinkSlot, target_pa);
+/// Offset of [`LinkSlot::src_pa`].
+pub const LINK_SRC_PA: usize = std::mem::offset_of!(LinkSlot, src_pa);
+/// Offset of [`LinkSlot::idx`].
+pub const LINK_IDX: usize = std::mem::offset_of!(LinkSlot, idx);
 /// Size of a [`LinkSlot`].
 pub const LINK_BYTES: usize = std::mem::size_of::<LinkSlot>();
 
@@ -246,8 +257,7 @@ impl<'a> JitCtx<'a> {
         JitCtx {
             val: 0,
             tlb: hart.tlb.entries_addr() as u64,
-            code_bitmap: bus.ram.code_bitmap_addr() as u64,
-            data_priv: hart.data_priv() as u64,
+            data_tag: data_tag(hart),
             reserved: hart.reservation.is_some() as u64,
             bus,
             trap: None,
@@ -275,10 +285,14 @@ impl<'a> JitCtx<'a> {
 pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
 /// Byte offset of [`JitCtx::tlb`].
 pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
-/// Byte offset of [`JitCtx::code_bitmap`].
-pub const CTX_CODE_BITMAP: i32 = std::mem::offset_of!(JitCtx<'static>, code_bitmap) as i32;
-/// Byte offset of [`JitCtx::data_priv`].
-pub const CTX_DATA_PRIV: i32 = std::mem::offset_of!(JitCtx<'static>, data_priv) as i32;
+/// Byte offset of [`JitCtx::data_tag`].
+pub const CTX_DATA_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, data_tag) as i32;
+
+/// The privilege bits of [`emu_core::mmu::tlb_fast_tag`] for the hart's
+/// loads and stores.
+fn data_tag(h: &Hart) -> u64 {
+    tlb_fast_tag(0, 1, h.data_priv() as u64)
+}
 /// Byte offset of [`JitCtx::reserved`].
 pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as i32;
 /// Byte offset of [`JitCtx::budget`].
@@ -341,7 +355,7 @@ pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
     cx.counts.exec_by_op[insn.op as u8 as usize] += 1;
     let r = h.exec(cx.bus, insn);
     cx.reserved = h.reservation.is_some() as u64;
-    cx.data_priv = h.data_priv() as u64;
+    cx.data_tag = data_tag(h);
     match r {
         Ok(()) => {
             h.instret = h.instret.wrapping_add(1);

@@ -18,10 +18,10 @@
 //! translation is entered directly while budget is left (see `exit`).
 
 use crate::helpers::{
-    self, LinkSlot, CTX_BUDGET, CTX_CODE_BITMAP, CTX_DATA_PRIV, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX,
-    CTX_LINK_SRC, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
-    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS,
-    LINK_BYTES, LINK_CODE,
+    self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
+    CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES,
+    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE,
+    LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -36,7 +36,8 @@ use emu_core::csr::{mstatus, Csrs};
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::mmu::{
-    TLB_ENTRY_ADDEND, TLB_ENTRY_BYTES, TLB_ENTRY_FAST, TLB_ENTRY_RAM_OFF, TLB_SIZE,
+    TLB_ENTRY_ADDEND, TLB_ENTRY_BYTES, TLB_ENTRY_CODE_BIT, TLB_ENTRY_CODE_WORD, TLB_ENTRY_FAST,
+    TLB_SIZE,
 };
 use std::mem::offset_of;
 
@@ -99,6 +100,7 @@ pub struct Translator {
     ctx: Context,
     disasm: bool,
     thunks: Option<Thunks>,
+    stubs: Option<Stubs>,
 }
 
 impl Default for Translator {
@@ -115,6 +117,7 @@ impl Translator {
             ctx: Context::new(),
             disasm: false,
             thunks: crate::worker::helper_thunks(),
+            stubs: crate::worker::chain_stubs(),
         }
     }
 
@@ -223,6 +226,7 @@ impl Translator {
             store: b.import_signature(store_sig),
             exec: b.import_signature(exec_sig),
             next: b.import_signature(sig.clone()),
+            link: b.import_signature(link_stub_signature(ptr)),
         };
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -231,27 +235,6 @@ impl Translator {
         let hart = b.block_params(entry)[0];
         let cx = b.block_params(entry)[1];
         let pc0 = b.ins().load(I64, flags(), hart, PC_OFF);
-        // What inline memory accesses need, loaded once at entry (only by
-        // blocks that have such accesses). The data privilege cannot
-        // change within a translation: the instructions that change it
-        // end their block.
-        let has_mem = insns
-            .iter()
-            .any(|i| matches!(kind(i.op), Kind::Load | Kind::Store | Kind::FpMem));
-        let (tlb_load, tlb_store, bitmap, prv_bits) = if has_mem {
-            let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
-            let tlb_load = b.ins().iadd_imm_s(tlb, (TLB_SIZE * TLB_ENTRY_BYTES) as i64);
-            let tlb_store = b
-                .ins()
-                .iadd_imm_s(tlb, (2 * TLB_SIZE * TLB_ENTRY_BYTES) as i64);
-            let bitmap = b.ins().load(I64, flags(), cx, CTX_CODE_BITMAP);
-            let prv = b.ins().load(I64, flags(), cx, CTX_DATA_PRIV);
-            let prv_bits = b.ins().ishl_imm_s(prv, 10);
-            (tlb_load, tlb_store, bitmap, prv_bits)
-        } else {
-            let z = b.ins().iconst(I64, 0);
-            (z, z, z, z)
-        };
         let mut regs = [Variable::from_u32(0); 32];
         for r in regs.iter_mut().skip(1) {
             *r = b.declare_var(I64);
@@ -259,7 +242,7 @@ impl Translator {
         // A region with an edge inside it: the registers it uses are
         // loaded once at entry and live in variables across the edges;
         // what the blocks before the current one retired is counted in
-        // two variables (see `Emit::dyn_count`).
+        // one variable (see `Emit::dyn_count`).
         let heads: Vec<(u64, Block)> = blocks.iter().map(|&(p, _)| (p, b.create_block())).collect();
         let looped = internal_edge(insns, blocks);
         let mut refs = [false; 32];
@@ -274,12 +257,10 @@ impl Translator {
         refs[0] = false;
         written[0] = false;
         let dyn_count = looped.then(|| {
-            let di = b.declare_var(I64);
-            let db = b.declare_var(I64);
+            let d = b.declare_var(I64);
             let z = b.ins().iconst(I64, 0);
-            b.def_var(di, z);
-            b.def_var(db, z);
-            (di, db)
+            b.def_var(d, z);
+            d
         });
         let mut t = Emit {
             b,
@@ -292,10 +273,6 @@ impl Translator {
             pending_instret: 0,
             pc0,
             trap_exit: None,
-            tlb_load,
-            tlb_store,
-            prv_bits,
-            bitmap,
             sigs,
             pa,
             links_addr,
@@ -305,6 +282,7 @@ impl Translator {
             dyn_count,
             refs,
             thunks: self.thunks,
+            stubs: self.stubs,
         };
         if looped {
             for r in 1..32u8 {
@@ -334,8 +312,10 @@ impl Translator {
         t.b.seal_all_blocks();
         t.b.finalize(tcfg);
         if let Some(l) = links {
-            for (slot, target) in l.iter_mut().zip(targets) {
+            for (i, (slot, target)) in l.iter_mut().zip(targets).enumerate() {
                 slot.target_pa = target.unwrap_or(u64::MAX);
+                slot.src_pa = pa;
+                slot.idx = i as u64;
             }
         }
 
@@ -357,6 +337,8 @@ struct Sigs {
     exec: SigRef,
     /// Another translation (tail calls).
     next: SigRef,
+    /// The link stub (see [`link_stub_signature`]).
+    link: SigRef,
 }
 
 /// The helpers translated code calls.
@@ -378,6 +360,87 @@ pub fn translation_signature(ptr: Type) -> Signature {
     sig
 }
 
+/// The signature of the link stub: `(hart, cx, slot)`, `tail` like a
+/// translation (see [`define_stubs`]).
+pub fn link_stub_signature(ptr: Type) -> Signature {
+    let mut sig = translation_signature(ptr);
+    sig.params.push(AbiParam::new(ptr));
+    sig
+}
+
+/// The shared code that translations tail-call when the next translation
+/// is not known at their exit (see [`define_stubs`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Stubs {
+    /// Entry of the lookup stub.
+    pub lookup: usize,
+    /// Entry of the link stub.
+    pub link: usize,
+}
+
+/// Define the two chaining stubs in `module` and return their ids
+/// (lookup, link). Every translation's exit would otherwise carry this
+/// code; shared, it keeps translations small and cheap to compile.
+///
+/// - The lookup stub `(hart, cx)`, for indirect jumps and the exits after
+///   instructions run by the exec helper: the translation of the pc in
+///   `hart` from the engine's jump cache (same hart and privilege, the
+///   fetch TLB still mapping the page as when the entry was made), entered
+///   with a tail call; else it returns to the engine.
+/// - The link stub `(hart, cx, slot)`, for a direct exit whose
+///   [`LinkSlot`] is still empty: the same, and the entry must be for the
+///   slot's target; its translation is stored in the slot on the way.
+///   Otherwise it leaves the slot's owner and index in the context for the
+///   engine to fill the slot, and returns.
+pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId), String> {
+    let ptr = module.target_config().pointer_type();
+    let mut ids = Vec::new();
+    let mut fbc = FunctionBuilderContext::new();
+    for link in [false, true] {
+        let sig = if link {
+            link_stub_signature(ptr)
+        } else {
+            translation_signature(ptr)
+        };
+        let mut ctx = module.make_context();
+        ctx.func.signature = sig.clone();
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+        let next = b.import_signature(translation_signature(ptr));
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let p = b.block_params(entry).to_vec();
+        let (hart, cx) = (p[0], p[1]);
+        let pc = b.ins().load(I64, flags(), hart, PC_OFF);
+        let miss = b.create_block();
+        let want = link.then(|| {
+            let slot = p[2];
+            let pa = b.ins().load(I64, flags(), slot, LINK_TARGET_PA as i32);
+            (pa, slot)
+        });
+        jc_chain(&mut b, (hart, cx), pc, next, want, miss);
+        b.seal_block(miss);
+        b.switch_to_block(miss);
+        if let Some((_, slot)) = want {
+            let src = b.ins().load(I64, flags(), slot, LINK_SRC_PA as i32);
+            let idx = b.ins().load(I64, flags(), slot, LINK_IDX as i32);
+            b.ins().store(flags(), src, cx, CTX_LINK_SRC);
+            b.ins().store(flags(), idx, cx, CTX_LINK_IDX);
+        }
+        b.ins().return_(&[]);
+        b.finalize(module.target_config());
+        let id = module
+            .declare_anonymous_function(&sig)
+            .map_err(|e| e.to_string())?;
+        module
+            .define_function(id, &mut ctx)
+            .map_err(|e| format!("{e:?}"))?;
+        ids.push(id);
+    }
+    Ok((ids[0], ids[1]))
+}
+
 struct Emit<'a> {
     b: FunctionBuilder<'a>,
     ptr: Type,
@@ -395,12 +458,6 @@ struct Emit<'a> {
     pc0: Value,
     /// The shared exit of helpers that trapped.
     trap_exit: Option<Block>,
-    /// The load and store TLBs, `JitCtx::code_bitmap`, and the data
-    /// privilege shifted into place for `tlb_fast_tag` (constant per call).
-    tlb_load: Value,
-    tlb_store: Value,
-    bitmap: Value,
-    prv_bits: Value,
     sigs: Sigs,
     /// Physical address of the block.
     pa: u64,
@@ -413,15 +470,25 @@ struct Emit<'a> {
     heads: Vec<(u64, Block)>,
     /// Index of the block being emitted.
     cur: usize,
-    /// In a region with inner edges: (instructions retired by the blocks
-    /// before the current one and not yet added to `instret`, and those
-    /// not yet charged to the chain budget).
-    dyn_count: Option<(Variable, Variable)>,
+    /// In a region with inner edges: instructions retired by the blocks
+    /// before the current one and neither added to `instret` nor charged
+    /// to the chain budget yet (a sync does both).
+    dyn_count: Option<Variable>,
     /// Registers the region reads or writes (loaded at entry when it has
     /// inner edges).
     refs: [bool; 32],
     /// Helper thunks, if the host has them.
     thunks: Option<Thunks>,
+    /// The chaining stubs (without them misses return to the engine).
+    stubs: Option<Stubs>,
+}
+
+/// A TLB entry in translated code: its address in the fetch TLB plus the
+/// byte offset of the access type's table.
+#[derive(Clone, Copy)]
+struct Entry {
+    at: Value,
+    off: i32,
 }
 
 /// How a block exit continues.
@@ -506,7 +573,7 @@ impl Emit<'_> {
             8
         };
         let a = self.rx(insn.rs1);
-        let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
+        let va = self.add_imm(a, insn.imm as i64);
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
@@ -641,13 +708,9 @@ impl Emit<'_> {
     fn unsynced_instret(&mut self) -> Option<Value> {
         let k = self.pending_instret;
         match self.dyn_count {
-            Some((di, _)) => {
-                let d = self.b.use_var(di);
-                Some(if k != 0 {
-                    self.b.ins().iadd_imm_s(d, k)
-                } else {
-                    d
-                })
+            Some(d) => {
+                let d = self.b.use_var(d);
+                Some(self.add_imm(d, k))
             }
             None => (k != 0).then(|| self.b.ins().iconst(I64, k)),
         }
@@ -657,9 +720,9 @@ impl Emit<'_> {
     /// `retired` ones of this block plus those of the blocks before it.
     fn uncharged(&mut self, retired: i64) -> Value {
         match self.dyn_count {
-            Some((_, db)) => {
-                let d = self.b.use_var(db);
-                self.b.ins().iadd_imm_s(d, retired)
+            Some(d) => {
+                let d = self.b.use_var(d);
+                self.add_imm(d, retired)
             }
             None => self.b.ins().iconst(I64, retired),
         }
@@ -675,13 +738,26 @@ impl Emit<'_> {
         }
     }
 
-    /// Bring `instret` up to date (before a helper that reads it).
+    /// Bring `instret` up to date (before a helper that reads it). In a
+    /// region the earlier blocks' count is charged to the budget too, so
+    /// that one variable keeps counting both.
     fn sync_instret(&mut self) {
         self.add_unsynced_instret();
         self.pending_instret = 0;
-        if let Some((di, _)) = self.dyn_count {
+        if let Some(d) = self.dyn_count {
+            let v = self.b.use_var(d);
+            self.charge(v);
             let z = self.b.ins().iconst(I64, 0);
-            self.b.def_var(di, z);
+            self.b.def_var(d, z);
+        }
+    }
+
+    /// `v + k`, without an add for 0.
+    fn add_imm(&mut self, v: Value, k: i64) -> Value {
+        if k == 0 {
+            v
+        } else {
+            self.b.ins().iadd_imm_s(v, k)
         }
     }
 
@@ -717,17 +793,21 @@ impl Emit<'_> {
         }
         let r = self.uncharged(retired);
         let left = self.charge(r);
-        let Some(pc) = pc.filter(|_| chain != Chain::No) else {
+        if pc.is_none() || chain == Chain::No {
             self.b.ins().return_(&[]);
             return;
-        };
+        }
         let ret = self.b.create_block();
         self.b.set_cold_block(ret);
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
-        let look = self.b.create_block();
-        // A direct exit within the page: its slot, then the jump cache by
-        // physical address (filling the slot), then the engine (asked to
-        // fill the slot).
+        let go = self.b.create_block();
+        self.b.ins().brif(more, go, &[], ret, &[]);
+        self.b.seal_block(go);
+        self.b.switch_to_block(go);
+        // A direct exit within the page: its slot, else the link stub
+        // (the jump cache by physical address, filling the slot, else the
+        // engine asked to fill it). Any other exit: the lookup stub (the
+        // jump cache, else the engine).
         let direct = match chain {
             Chain::Direct(off, idx) => {
                 let idx = LINKS * self.cur + idx;
@@ -736,64 +816,57 @@ impl Emit<'_> {
                     Some(addr) if (0..0x1000).contains(&page_off) => {
                         let target = (self.pa & !0xfff) + page_off as u64;
                         self.link_targets[idx] = Some(target);
-                        Some((addr + (idx * LINK_BYTES) as u64, target, idx))
+                        Some((addr + (idx * LINK_BYTES) as u64, idx))
                     }
                     _ => None,
                 }
             }
             _ => None,
         };
-        let Some((slot, target, idx)) = direct else {
-            self.b.ins().brif(more, look, &[], ret, &[]);
-            self.b.seal_block(look);
-            self.b.switch_to_block(look);
-            self.jc_chain(pc, ret);
-            self.b.seal_block(ret);
-            self.b.switch_to_block(ret);
-            self.b.ins().return_(&[]);
-            return;
-        };
-        let try_slot = self.b.create_block();
-        self.b.ins().brif(more, try_slot, &[], ret, &[]);
-        self.b.seal_block(try_slot);
-        self.b.switch_to_block(try_slot);
-        let slot_v = self.b.ins().iconst(I64, slot as i64);
-        let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
-        let go = self.b.create_block();
-        self.b.set_cold_block(look);
-        self.b.ins().brif(code, go, &[], look, &[]);
-        self.b.seal_block(go);
-        self.b.switch_to_block(go);
         let (hart, cx) = (self.hart, self.cx);
-        self.b
-            .ins()
-            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
-        self.b.seal_block(look);
-        self.b.switch_to_block(look);
-        let e = self.jc_entry(pc);
-        let epc = self.b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
-        let epa = self.b.ins().load(I64, flags(), e, JC_ENTRY_PA as i32);
-        let pc_ok = self.b.ins().icmp(IntCC::Equal, epc, pc);
-        let pa_ok = self.b.ins().icmp_imm_s(IntCC::Equal, epa, target as i64);
-        let ok = self.b.ins().band(pc_ok, pa_ok);
-        let fill = self.b.create_block();
-        let ask = self.b.create_block();
-        self.b.set_cold_block(ask);
-        self.b.ins().brif(ok, fill, &[], ask, &[]);
-        self.b.seal_block(fill);
-        self.b.switch_to_block(fill);
-        let code = self.b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
-        self.b.ins().store(flags(), code, slot_v, LINK_CODE as i32);
-        self.b
-            .ins()
-            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
-        self.b.seal_block(ask);
-        self.b.switch_to_block(ask);
-        let src = self.b.ins().iconst(I64, self.pa as i64);
-        let ix = self.b.ins().iconst(I64, idx as i64);
-        self.b.ins().store(flags(), src, self.cx, CTX_LINK_SRC);
-        self.b.ins().store(flags(), ix, self.cx, CTX_LINK_IDX);
-        self.b.ins().return_(&[]);
+        match direct {
+            Some((slot, idx)) => {
+                let slot_v = self.b.ins().iconst(I64, slot as i64);
+                let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
+                let jump = self.b.create_block();
+                let miss = self.b.create_block();
+                self.b.set_cold_block(miss);
+                self.b.ins().brif(code, jump, &[], miss, &[]);
+                self.b.seal_block(jump);
+                self.b.switch_to_block(jump);
+                self.b
+                    .ins()
+                    .return_call_indirect(self.sigs.next, code, &[hart, cx]);
+                self.b.seal_block(miss);
+                self.b.switch_to_block(miss);
+                match self.stubs {
+                    Some(st) => {
+                        let f = self.b.ins().iconst(I64, st.link as i64);
+                        self.b
+                            .ins()
+                            .return_call_indirect(self.sigs.link, f, &[hart, cx, slot_v]);
+                    }
+                    None => {
+                        let src = self.b.ins().iconst(I64, self.pa as i64);
+                        let ix = self.b.ins().iconst(I64, idx as i64);
+                        self.b.ins().store(flags(), src, cx, CTX_LINK_SRC);
+                        self.b.ins().store(flags(), ix, cx, CTX_LINK_IDX);
+                        self.b.ins().return_(&[]);
+                    }
+                }
+            }
+            None => match self.stubs {
+                Some(st) => {
+                    let f = self.b.ins().iconst(I64, st.lookup as i64);
+                    self.b
+                        .ins()
+                        .return_call_indirect(self.sigs.next, f, &[hart, cx]);
+                }
+                None => {
+                    self.b.ins().jump(ret, &[]);
+                }
+            },
+        }
         self.b.seal_block(ret);
         self.b.switch_to_block(ret);
         self.b.ins().return_(&[]);
@@ -804,7 +877,7 @@ impl Emit<'_> {
     /// (the region's registers in their variables), else leave for the
     /// engine with the pc at the target.
     fn inner_edge(&mut self, pc: Value, retired: i64, head: Block) {
-        let Some((di, db)) = self.dyn_count else {
+        let Some(d) = self.dyn_count else {
             unreachable!("inner edges exist only in regions that count them")
         };
         let saved = (self.defined, self.dirty, self.pending_instret);
@@ -813,14 +886,18 @@ impl Emit<'_> {
                 self.rx(r);
             }
         }
-        let i = self
-            .unsynced_instret()
-            .unwrap_or_else(|| self.b.use_var(di));
-        let charged = self.uncharged(retired);
+        // After a sync in this block fewer instructions are pending for
+        // `instret` than are uncharged: charge the difference now so that
+        // one count serves both at the head.
+        let pending = self.pending_instret;
+        if retired != pending {
+            let k = self.b.ins().iconst(I64, retired - pending);
+            self.charge(k);
+        }
+        let next = self.uncharged(pending);
         let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
-        let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, charged);
-        self.b.def_var(di, i);
-        self.b.def_var(db, charged);
+        let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, next);
+        self.b.def_var(d, next);
         let out = self.b.create_block();
         self.b.set_cold_block(out);
         self.b.ins().brif(more, head, &[], out, &[]);
@@ -829,68 +906,6 @@ impl Emit<'_> {
         self.pending_instret = 0;
         self.exit(Some(pc), 0, Chain::No);
         (self.defined, self.dirty, self.pending_instret) = saved;
-    }
-
-    /// Byte offset of the entry for `v` in a table of `slots` entries of
-    /// `bytes` bytes (both powers of two) indexed by `v >> shift`.
-    fn table_offset(&mut self, v: Value, shift: u32, slots: usize, bytes: usize) -> Value {
-        let lb = bytes.trailing_zeros();
-        let moved = if shift >= lb {
-            self.b.ins().ushr_imm_s(v, (shift - lb) as i64)
-        } else {
-            self.b.ins().ishl_imm_s(v, (lb - shift) as i64)
-        };
-        self.b.ins().band_imm_s(moved, ((slots - 1) << lb) as i64)
-    }
-
-    /// The jump-cache entry for `pc`.
-    fn jc_entry(&mut self, pc: Value) -> Value {
-        let off = self.table_offset(pc, 1, JC_SLOTS, JC_ENTRY_BYTES);
-        let jc = self.b.ins().load(I64, flags(), self.cx, CTX_JC);
-        self.b.ins().iadd(jc, off)
-    }
-
-    /// Tail-call the translation the jump cache holds for `pc` (checked
-    /// against the hart, privilege and fetch TLB), else continue
-    /// in `miss`.
-    fn jc_chain(&mut self, pc: Value, miss: Block) {
-        let go = self.b.create_block();
-        let e = self.jc_entry(pc);
-        let epc = self.b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
-        let ekey = self.b.ins().load(I64, flags(), e, JC_ENTRY_KEY as i32);
-        let key = self.b.ins().load(I64, flags(), self.cx, CTX_JC_KEY);
-        let pc_ok = self.b.ins().icmp(IntCC::Equal, epc, pc);
-        let key_ok = self.b.ins().icmp(IntCC::Equal, ekey, key);
-        let ok = self.b.ins().band(pc_ok, key_ok);
-        // The fetch TLB must still map the pc's page as when the entry
-        // was made (same fast tag, same host addend).
-        let toff = self.table_offset(pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-        // The fetch TLB is the first of the three.
-        let tlb_fetch = self.b.ins().load(I64, flags(), self.cx, CTX_TLB);
-        let tlbe = self.b.ins().iadd(tlb_fetch, toff);
-        let tfast = self.b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
-        let tadd = self
-            .b
-            .ins()
-            .load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
-        let eadd = self.b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
-        // The key's low bits are the hart's privilege (`helpers::jc_key`).
-        let kprv = self.b.ins().band_imm_s(key, 0xff);
-        let fbits = self.b.ins().ishl_imm_s(kprv, 10);
-        let vpage = self.b.ins().band_imm_s(pc, !0xfff);
-        let want = self.b.ins().bor(vpage, fbits);
-        let f_ok = self.b.ins().icmp(IntCC::Equal, tfast, want);
-        let a_ok = self.b.ins().icmp(IntCC::Equal, tadd, eadd);
-        let ok = self.b.ins().band(ok, f_ok);
-        let ok = self.b.ins().band(ok, a_ok);
-        self.b.ins().brif(ok, go, &[], miss, &[]);
-        self.b.seal_block(go);
-        self.b.switch_to_block(go);
-        let code = self.b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
-        let (hart, cx) = (self.hart, self.cx);
-        self.b
-            .ins()
-            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
     }
 
     /// After a helper call returning `status`: if non-zero, write the dirty
@@ -1009,7 +1024,7 @@ impl Emit<'_> {
                 }
                 Kind::Load => {
                     let a = self.rx(insn.rs1);
-                    let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
+                    let va = self.add_imm(a, insn.imm as i64);
                     let (size, signed) = load_shape(insn.op);
                     let v = self.load(va, size, signed, off, idx as i64);
                     self.wx(insn.rd, v);
@@ -1018,7 +1033,7 @@ impl Emit<'_> {
                 Kind::Store => {
                     let a = self.rx(insn.rs1);
                     let val = self.rx(insn.rs2);
-                    let va = self.b.ins().iadd_imm_s(a, insn.imm as i64);
+                    let va = self.add_imm(a, insn.imm as i64);
                     let size = match insn.op {
                         Op::Sb => 1,
                         Op::Sh => 2,
@@ -1095,21 +1110,25 @@ impl Emit<'_> {
     /// `access` (1 = load, 2 = store) hits on a RAM page for an aligned
     /// access of `size` bytes, in a block the code branches to; otherwise
     /// the code continues in `slow`. Returns (host address, TLB entry).
-    fn tlb_probe(&mut self, va: Value, size: u32, access: usize, slow: Block) -> (Value, Value) {
-        let scaled = self.table_offset(va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-        let base = if access == 1 {
-            self.tlb_load
-        } else {
-            self.tlb_store
+    fn tlb_probe(&mut self, va: Value, size: u32, access: usize, slow: Block) -> (Value, Entry) {
+        // The TLB's address and the privilege bits are loaded where they
+        // are used (folded into the address and the compare), so that no
+        // host register holds them across a loop.
+        let scaled = table_offset(&mut self.b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+        let tlb = self.b.ins().load(I64, flags(), self.cx, CTX_TLB);
+        let entry = self.b.ins().iadd(tlb, scaled);
+        let entry = Entry {
+            at: entry,
+            off: (access * TLB_SIZE * TLB_ENTRY_BYTES) as i32,
         };
-        let entry = self.b.ins().iadd(base, scaled);
         let fast = self
             .b
             .ins()
-            .load(I64, flags(), entry, TLB_ENTRY_FAST as i32);
+            .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_FAST as i32);
         // tlb_fast_tag(va, size, prv)
         let masked = self.b.ins().band_imm_s(va, !0xfff | (size as i64 - 1));
-        let want = self.b.ins().bor(masked, self.prv_bits);
+        let tag = self.b.ins().load(I64, flags(), self.cx, CTX_DATA_TAG);
+        let want = self.b.ins().bor(masked, tag);
         let hit = self.b.ins().icmp(IntCC::Equal, fast, want);
         let hit_blk = self.b.create_block();
         self.b.ins().brif(hit, hit_blk, &[], slow, &[]);
@@ -1118,7 +1137,7 @@ impl Emit<'_> {
         let addend = self
             .b
             .ins()
-            .load(I64, flags(), entry, TLB_ENTRY_ADDEND as i32);
+            .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_ADDEND as i32);
         let host = self.b.ins().iadd(va, addend);
         (host, entry)
     }
@@ -1196,19 +1215,23 @@ impl Emit<'_> {
 
     /// After a store TLB hit on `entry`: continue only if the page holds
     /// no cached code and no LR reservation is held, else go to `slow`.
-    fn store_guard(&mut self, entry: Value, slow: Block) {
-        // Code bit of the page, and the reservation flag.
-        let ram_off = self
-            .b
-            .ins()
-            .load(I64, flags(), entry, TLB_ENTRY_RAM_OFF as i32);
-        let page = self.b.ins().ushr_imm_s(ram_off, 12);
-        let word_idx = self.b.ins().ushr_imm_s(page, 6);
-        let word_off = self.b.ins().ishl_imm_s(word_idx, 3);
-        let word_addr = self.b.ins().iadd(self.bitmap, word_off);
+    fn store_guard(&mut self, entry: Entry, slow: Block) {
+        // The page's code bit (the entry has its bitmap word and mask),
+        // and the reservation flag.
+        let word_addr = self.b.ins().load(
+            I64,
+            flags(),
+            entry.at,
+            entry.off + TLB_ENTRY_CODE_WORD as i32,
+        );
         let word = self.b.ins().load(I64, flags(), word_addr, 0);
-        let bit = self.b.ins().ushr(word, page);
-        let bit = self.b.ins().band_imm_s(bit, 1);
+        let mask = self.b.ins().load(
+            I64,
+            flags(),
+            entry.at,
+            entry.off + TLB_ENTRY_CODE_BIT as i32,
+        );
+        let bit = self.b.ins().band(word, mask);
         let resv = self.b.ins().load(I64, flags(), self.cx, CTX_RESERVED);
         let busy = self.b.ins().bor(bit, resv);
         let fast = self.b.create_block();
@@ -1289,7 +1312,10 @@ impl Emit<'_> {
                 return Some(t);
             }
             Fence => return None,
-            Addi => ri!(iadd_imm_s, imm),
+            Addi => {
+                let a = self.rx(i.rs1);
+                self.add_imm(a, imm)
+            }
             Slti => {
                 let a = self.rx(i.rs1);
                 let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, a, imm);
@@ -1316,7 +1342,11 @@ impl Emit<'_> {
             Sra => rr!(sshr),
             Or => rr!(bor),
             And => rr!(band),
-            Addiw => w32!(ri!(iadd_imm_s, imm)),
+            Addiw => {
+                let a = self.rx(i.rs1);
+                let v = self.add_imm(a, imm);
+                self.sext32(v)
+            }
             Slliw => w32!(ri!(ishl_imm_s, imm & 31)),
             Srliw => {
                 let a = self.rx(i.rs1);
@@ -1577,6 +1607,85 @@ impl Emit<'_> {
 /// atomics); `None` for the rest, which see the whole register file.
 /// The integer registers `i` reads as rs1 and rs2 and writes as rd (a
 /// superset for instructions the exec helper runs with the whole state).
+/// Byte offset of the entry for `v` in a table of `slots` entries of
+/// `bytes` bytes (both powers of two) indexed by `v >> shift`.
+fn table_offset(
+    b: &mut FunctionBuilder,
+    v: Value,
+    shift: u32,
+    slots: usize,
+    bytes: usize,
+) -> Value {
+    let lb = bytes.trailing_zeros();
+    let moved = if shift >= lb {
+        b.ins().ushr_imm_s(v, (shift - lb) as i64)
+    } else {
+        b.ins().ishl_imm_s(v, (lb - shift) as i64)
+    };
+    b.ins().band_imm_s(moved, ((slots - 1) << lb) as i64)
+}
+
+/// The jump-cache entry for `pc`.
+fn jc_entry(b: &mut FunctionBuilder, cx: Value, pc: Value) -> Value {
+    let off = table_offset(b, pc, 1, JC_SLOTS, JC_ENTRY_BYTES);
+    let jc = b.ins().load(I64, flags(), cx, CTX_JC);
+    b.ins().iadd(jc, off)
+}
+
+/// Tail-call (signature `next`) the translation the jump cache holds for
+/// `pc`, checked against the hart, privilege and fetch TLB, else continue
+/// in `miss`. With `want_pa`, the entry must also be for the translation
+/// at that physical address; it is then stored into the link slot at
+/// `want_pa.1` on the way.
+fn jc_chain(
+    b: &mut FunctionBuilder,
+    (hart, cx): (Value, Value),
+    pc: Value,
+    next: SigRef,
+    link: Option<(Value, Value)>,
+    miss: Block,
+) {
+    let go = b.create_block();
+    let e = jc_entry(b, cx, pc);
+    let epc = b.ins().load(I64, flags(), e, JC_ENTRY_PC as i32);
+    let ekey = b.ins().load(I64, flags(), e, JC_ENTRY_KEY as i32);
+    let key = b.ins().load(I64, flags(), cx, CTX_JC_KEY);
+    let pc_ok = b.ins().icmp(IntCC::Equal, epc, pc);
+    let key_ok = b.ins().icmp(IntCC::Equal, ekey, key);
+    let mut ok = b.ins().band(pc_ok, key_ok);
+    // The fetch TLB must still map the pc's page as when the entry was
+    // made (same fast tag, same host addend).
+    let toff = table_offset(b, pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+    // The fetch TLB is the first of the three.
+    let tlb_fetch = b.ins().load(I64, flags(), cx, CTX_TLB);
+    let tlbe = b.ins().iadd(tlb_fetch, toff);
+    let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
+    let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+    let eadd = b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
+    // The key's low bits are the hart's privilege (`helpers::jc_key`).
+    let kprv = b.ins().band_imm_s(key, 0xff);
+    let fbits = b.ins().ishl_imm_s(kprv, 10);
+    let vpage = b.ins().band_imm_s(pc, !0xfff);
+    let want = b.ins().bor(vpage, fbits);
+    let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
+    let a_ok = b.ins().icmp(IntCC::Equal, tadd, eadd);
+    ok = b.ins().band(ok, f_ok);
+    ok = b.ins().band(ok, a_ok);
+    if let Some((pa, _)) = link {
+        let epa = b.ins().load(I64, flags(), e, JC_ENTRY_PA as i32);
+        let pa_ok = b.ins().icmp(IntCC::Equal, epa, pa);
+        ok = b.ins().band(ok, pa_ok);
+    }
+    b.ins().brif(ok, go, &[], miss, &[]);
+    b.seal_block(go);
+    b.switch_to_block(go);
+    let code = b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
+    if let Some((_, slot)) = link {
+        b.ins().store(flags(), code, slot, LINK_CODE as i32);
+    }
+    b.ins().return_call_indirect(next, code, &[hart, cx]);
+}
+
 fn int_regs(i: &Insn) -> (bool, bool, bool) {
     match kind(i.op) {
         Kind::FpMem => (true, false, false),

@@ -2,7 +2,7 @@
 //! machine code, one `JITModule` (one finalize) per batch.
 
 use crate::helpers::Links;
-use crate::translate::Translator;
+use crate::translate::{Stubs, Translator};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -277,6 +277,28 @@ fn build_thunks() -> Result<Option<Thunks>, String> {
     // The thunks are used for the rest of the process.
     Box::leak(Box::new(module));
     Ok(Some(t))
+}
+
+/// The chaining stubs of [`crate::translate::define_stubs`], built once
+/// per process in a module that lives until exit; `None` if they could
+/// not be built (translations then return to the engine instead).
+pub fn chain_stubs() -> Option<Stubs> {
+    static S: std::sync::OnceLock<Option<Stubs>> = std::sync::OnceLock::new();
+    *S.get_or_init(|| build_stubs().ok())
+}
+
+fn build_stubs() -> Result<Stubs, String> {
+    let isa = host_isa("speed")?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let (lookup, link) = crate::translate::define_stubs(&mut module)?;
+    module.finalize_definitions().map_err(|e| e.to_string())?;
+    let s = Stubs {
+        lookup: module.get_finalized_function(lookup) as usize,
+        link: module.get_finalized_function(link) as usize,
+    };
+    // Translations use the stubs for the rest of the process.
+    Box::leak(Box::new(module));
+    Ok(s)
 }
 
 /// The entry trampoline: a system-ABI function `(hart, cx, code)` that
