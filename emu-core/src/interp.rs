@@ -509,6 +509,17 @@ impl Hart {
 
     #[inline(never)]
     fn exec_fp(&mut self, i: &Insn, next: u64) -> Result<(), Trap> {
+        self.fp_op(i)?;
+        self.pc = next;
+        Ok(())
+    }
+
+    /// An F/D instruction other than a load or store, as [`Hart::exec`]
+    /// runs it but without moving the pc: FP registers, `fflags`,
+    /// mstatus.FS and (for conversions, moves and compares to an integer
+    /// register) `rd` are updated. On a trap (FP off, reserved rounding
+    /// mode) nothing changes.
+    pub fn fp_op(&mut self, i: &Insn) -> Result<(), Trap> {
         use Op::*;
         if self.csr.mstatus & mstatus::FS == 0 {
             return Err(Trap::illegal(i.raw));
@@ -594,7 +605,6 @@ impl Hart {
         } else {
             self.wf(i.rd, v);
         }
-        self.pc = next;
         Ok(())
     }
 }

@@ -25,6 +25,8 @@ pub struct HelperCounts {
     pub loads: u64,
     /// Calls of the store helper.
     pub stores: u64,
+    /// Calls of the FP arithmetic helper.
+    pub fp: u64,
     /// Calls of the one-instruction interpreter helper, by [`Op`].
     pub exec_by_op: Box<[u64; OP_COUNT]>,
 }
@@ -34,6 +36,7 @@ impl Default for HelperCounts {
         HelperCounts {
             loads: 0,
             stores: 0,
+            fp: 0,
             exec_by_op: Box::new([0; OP_COUNT]),
         }
     }
@@ -49,6 +52,7 @@ impl HelperCounts {
     pub fn merge(&mut self, o: &HelperCounts) {
         self.loads += o.loads;
         self.stores += o.stores;
+        self.fp += o.fp;
         for (a, b) in self.exec_by_op.iter_mut().zip(o.exec_by_op.iter()) {
             *a += *b;
         }
@@ -339,6 +343,23 @@ pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, si
             check_attention(h, cx);
             0
         }
+        Err(t) => {
+            cx.trap = Some(t);
+            1
+        }
+    }
+}
+
+/// An F/D instruction other than a load or store ([`Hart::fp_op`]): FP
+/// registers, `fflags` and mstatus.FS updated, an integer result in the
+/// hart's register file. The caller has written back the integer source
+/// register it reads; pc and `instret` are the caller's business (the
+/// instruction cannot trap once it runs). On a trap (FP off, reserved
+/// rounding mode) nothing changed and the trap is stored in `cx.trap`.
+pub extern "C" fn fp(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
+    cx.counts.fp += 1;
+    match h.fp_op(insn) {
+        Ok(()) => 0,
         Err(t) => {
             cx.trap = Some(t);
             1

@@ -129,9 +129,10 @@ impl fmt::Display for JitStats {
         let h = &self.helpers;
         write!(
             f,
-            "jit: helper calls            {} loads, {} stores, {} interpreter",
+            "jit: helper calls            {} loads, {} stores, {} FP, {} interpreter",
             h.loads,
             h.stores,
+            h.fp,
             h.execs()
         )?;
         let mut by_op: Vec<(usize, u64)> = h

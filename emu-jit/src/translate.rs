@@ -62,6 +62,9 @@ pub enum Kind {
     /// FP load or store: inline while the FP state is dirty already (no
     /// mstatus change), else the exec helper.
     FpMem,
+    /// Other F/D instructions: the FP helper, without syncing pc and
+    /// `instret`.
+    Fp,
     /// Everything else: the interpreter helper.
     Exec,
 }
@@ -73,6 +76,14 @@ pub fn kind(op: Op) -> Kind {
         Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => Kind::Load,
         Sb | Sh | Sw | Sd => Kind::Store,
         Flw | Fld | Fsw | Fsd => Kind::FpMem,
+        FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS | FsgnjS
+        | FsgnjnS | FsgnjxS | FminS | FmaxS | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD
+        | FsubD | FmulD | FdivD | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD
+        | FcvtDS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX | FcvtDW | FcvtDWu | FcvtDL
+        | FcvtDLu | FmvDX | FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW | FeqS | FltS | FleS
+        | FclassS | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FeqD | FltD | FleD | FclassD => {
+            Kind::Fp
+        }
         Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Addi | Slti | Sltiu
         | Xori | Ori | Andi | Slli | Srli | Srai | Add | Sub | Sll | Slt | Sltu | Xor | Srl
         | Sra | Or | And | Addiw | Slliw | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw
@@ -347,6 +358,8 @@ enum Helper {
     Load,
     Store,
     Exec,
+    /// [`helpers::fp`] (the exec signature).
+    Fp,
 }
 
 /// The signature of every translation: `(hart, cx)`, Cranelift's `tail`
@@ -656,6 +669,11 @@ impl Emit<'_> {
                 self.sigs.exec,
                 helpers::exec as *const () as usize,
                 self.thunks.map(|t| t.exec),
+            ),
+            Helper::Fp => (
+                self.sigs.exec,
+                helpers::fp as *const () as usize,
+                self.thunks.map(|t| t.fp),
             ),
         };
         let f = self
@@ -1045,6 +1063,28 @@ impl Emit<'_> {
                 }
                 Kind::FpMem => {
                     self.fp_mem(insn, off, idx as i64);
+                    self.pending_instret += 1;
+                }
+                Kind::Fp => {
+                    // Only the integer source is read from the hart and
+                    // only rd written there; pc and instret stay with the
+                    // translation (nothing traps once the helper runs).
+                    let (r1, _, wr) = exec_regs(insn.op).unwrap_or((true, true, true));
+                    if r1 {
+                        self.write_back_one(insn.rs1);
+                    }
+                    let ip = self
+                        .b
+                        .ins()
+                        .iconst(self.ptr, insn as *const Insn as usize as i64);
+                    let st = self.call_helper(Helper::Fp, &[ip]);
+                    let pc = self.pc_at(off);
+                    self.check_trap(st, pc, idx as i64);
+                    if wr {
+                        let rd = (insn.rd & 31) as usize;
+                        self.defined[rd] = false;
+                        self.dirty[rd] = false;
+                    }
                     self.pending_instret += 1;
                 }
                 Kind::Exec => {
@@ -1689,7 +1729,7 @@ fn jc_chain(
 fn int_regs(i: &Insn) -> (bool, bool, bool) {
     match kind(i.op) {
         Kind::FpMem => (true, false, false),
-        Kind::Exec => exec_regs(i.op).unwrap_or((true, true, true)),
+        Kind::Exec | Kind::Fp => exec_regs(i.op).unwrap_or((true, true, true)),
         _ => (true, true, true),
     }
 }

@@ -187,7 +187,7 @@ pub fn compile_and_discard(isa: &OwnedTargetIsa, tr: &mut Translator, insns: &[I
     ok
 }
 
-/// Entries of the helper thunks: `load`, `store` and `exec` of
+/// Entries of the helper thunks: `load`, `store`, `exec` and `fp` of
 /// [`crate::helpers`] behind a wrapper that keeps every general-purpose
 /// register (Cranelift's `preserve_all` convention, arguments as in the
 /// system ABI) and stores the helper's status into [`JitCtx::status`]
@@ -219,6 +219,8 @@ pub struct Thunks {
     pub store: usize,
     /// Thunk of [`crate::helpers::exec`].
     pub exec: usize,
+    /// Thunk of [`crate::helpers::fp`].
+    pub fp: usize,
 }
 
 /// The x86-64 code of a thunk calling `helper` (see [`helper_thunks`]).
@@ -259,6 +261,7 @@ fn build_thunks() -> Result<Option<Thunks>, String> {
         crate::helpers::load as *const () as usize,
         crate::helpers::store as *const () as usize,
         crate::helpers::exec as *const () as usize,
+        crate::helpers::fp as *const () as usize,
     ] {
         let id = module
             .declare_anonymous_function(&sig)
@@ -273,6 +276,7 @@ fn build_thunks() -> Result<Option<Thunks>, String> {
         load: module.get_finalized_function(ids[0]) as usize,
         store: module.get_finalized_function(ids[1]) as usize,
         exec: module.get_finalized_function(ids[2]) as usize,
+        fp: module.get_finalized_function(ids[3]) as usize,
     };
     // The thunks are used for the rest of the process.
     Box::leak(Box::new(module));
