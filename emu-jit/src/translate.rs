@@ -24,7 +24,7 @@ use crate::helpers::{
     LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
 use crate::worker::Thunks;
-use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
 };
@@ -33,6 +33,7 @@ use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{FuncId, Module};
 use emu_core::csr::{mstatus, Csrs};
+use emu_core::fpu;
 use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::mmu::{
@@ -46,6 +47,8 @@ const F_OFF: i32 = offset_of!(Hart, f) as i32;
 const MSTATUS_OFF: i32 = (offset_of!(Hart, csr) + offset_of!(Csrs, mstatus)) as i32;
 const PC_OFF: i32 = offset_of!(Hart, pc) as i32;
 const INSTRET_OFF: i32 = offset_of!(Hart, instret) as i32;
+const FFLAGS_OFF: i32 = (offset_of!(Hart, csr) + offset_of!(Csrs, fflags)) as i32;
+const FRM_OFF: i32 = (offset_of!(Hart, csr) + offset_of!(Csrs, frm)) as i32;
 
 const I64: Type = types::I64;
 const I32: Type = types::I32;
@@ -1065,6 +1068,9 @@ impl Emit<'_> {
                     self.fp_mem(insn, off, idx as i64);
                     self.pending_instret += 1;
                 }
+                Kind::Fp if self.fp_inline(insn, off, idx as i64) => {
+                    self.pending_instret += 1;
+                }
                 Kind::Fp => {
                     // Only the integer source is read from the hart and
                     // only rd written there; pc and instret stay with the
@@ -1278,6 +1284,325 @@ impl Emit<'_> {
         self.b.ins().brif(busy, slow, &[], fast, &[]);
         self.b.seal_block(fast);
         self.b.switch_to_block(fast);
+    }
+
+    /// Emit `insn` (an F/D instruction) inline where the common case
+    /// allows: the FP state already Dirty, and for arithmetic
+    /// round-to-nearest-even with `fflags` already showing inexact (so
+    /// that an inexact result changes nothing), normal or zero operands
+    /// and a normal or exactly zero result (no other flag possible, the
+    /// host's IEEE result is RISC-V's). Anything else takes the FP helper
+    /// on a cold path. Returns false for instructions it does not handle
+    /// (the caller then calls the helper).
+    fn fp_inline(&mut self, insn: &Insn, off: u64, idx: i64) -> bool {
+        use Op::*;
+        let (ty, arith) = match insn.op {
+            FaddD | FsubD | FmulD | FdivD | FsqrtD => (types::F64, true),
+            FaddS | FsubS | FmulS | FdivS | FsqrtS => (types::F32, true),
+            FsgnjD | FsgnjnD | FsgnjxD | FmvXD | FmvDX | FeqD | FltD | FleD => (types::F64, false),
+            FcvtDW | FcvtDWu | FcvtDL | FcvtDLu if insn.rm != 5 && insn.rm != 6 => {
+                (types::F64, false)
+            }
+            FcvtWD | FcvtLD if insn.rm == 1 => (types::F64, false),
+            _ => return false,
+        };
+        if arith && !matches!(insn.rm, 0 | 7) {
+            return false;
+        }
+        let hart = self.hart;
+        let fo = |r: u8| F_OFF + 8 * (r & 31) as i32;
+        let fs_off = MSTATUS_OFF;
+        // The integer source is read before the paths part; both paths
+        // end with the register state as it is now plus an integer rd.
+        let x_src = matches!(insn.op, FmvDX | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu)
+            .then(|| self.rx(insn.rs1));
+        let before = (self.defined, self.dirty);
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(slow);
+        // FS Dirty (then writing an FP register changes no CSR).
+        let ms = self.b.ins().load(I64, flags(), hart, fs_off);
+        let fs = self.b.ins().band_imm_s(ms, mstatus::FS as i64);
+        let mut ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
+        if arith {
+            let ff = self.b.ins().load(I64, flags(), hart, FFLAGS_OFF);
+            let nx = self.b.ins().band_imm_s(ff, fpu::NX as i64);
+            let c = self.b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
+            ok = self.b.ins().band(ok, c);
+            if insn.rm == 7 {
+                let frm = self.b.ins().load(I64, flags(), hart, FRM_OFF);
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, frm, 0);
+                ok = self.b.ins().band(ok, c);
+            }
+        }
+        let raw_a = self.b.ins().load(I64, flags(), hart, fo(insn.rs1));
+        let raw_b = self.b.ins().load(I64, flags(), hart, fo(insn.rs2));
+        if ty == types::F32 {
+            // NaN-boxed operands (an improperly boxed one is a NaN).
+            for (v, used) in [(raw_a, true), (raw_b, insn.op != FsqrtS)] {
+                if used {
+                    let hi = self.b.ins().ushr_imm_s(v, 32);
+                    let c = self.b.ins().icmp_imm_s(IntCC::Equal, hi, 0xffff_ffff);
+                    ok = self.b.ins().band(ok, c);
+                }
+            }
+        }
+        let to_f = |t: &mut Self, v: Value| {
+            if ty == types::F32 {
+                let w = t.b.ins().ireduce(I32, v);
+                t.b.ins().bitcast(ty, MemFlagsData::new(), w)
+            } else {
+                t.b.ins().bitcast(ty, MemFlagsData::new(), v)
+            }
+        };
+        let go = self.b.create_block();
+        let result: Option<(Value, bool)> = match insn.op {
+            FsgnjD | FsgnjnD | FsgnjxD => {
+                let sign = 1i64 << 63;
+                let mag = self.b.ins().band_imm_s(raw_a, !sign);
+                let sb = self.b.ins().band_imm_s(raw_b, sign);
+                let s = match insn.op {
+                    FsgnjD => sb,
+                    FsgnjnD => self.b.ins().bxor_imm_s(sb, sign),
+                    _ => {
+                        let sa = self.b.ins().band_imm_s(raw_a, sign);
+                        self.b.ins().bxor(sa, sb)
+                    }
+                };
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                Some((self.b.ins().bor(mag, s), false))
+            }
+            FmvXD => {
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                Some((raw_a, true))
+            }
+            FmvDX => {
+                let Some(x) = x_src else {
+                    unreachable!("read above")
+                };
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                Some((x, false))
+            }
+            FcvtDW | FcvtDWu | FcvtDL | FcvtDLu => {
+                // Exact conversions only (|x| <= 2^53), so the rounding
+                // mode does not matter as long as it is a valid one.
+                let Some(x) = x_src else {
+                    unreachable!("read above")
+                };
+                if insn.rm == 7 {
+                    let frm = self.b.ins().load(I64, flags(), hart, FRM_OFF);
+                    let c = self
+                        .b
+                        .ins()
+                        .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, frm, 4);
+                    ok = self.b.ins().band(ok, c);
+                }
+                let v = match insn.op {
+                    FcvtDW => self.sext32(x),
+                    FcvtDWu => self.uext32(x),
+                    FcvtDL => {
+                        let t = self.b.ins().iadd_imm_s(x, 1 << 53);
+                        let c =
+                            self.b
+                                .ins()
+                                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, t, 1 << 54);
+                        ok = self.b.ins().band(ok, c);
+                        x
+                    }
+                    _ => {
+                        let c =
+                            self.b
+                                .ins()
+                                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, x, 1 << 53);
+                        ok = self.b.ins().band(ok, c);
+                        x
+                    }
+                };
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                let f = self.b.ins().fcvt_from_sint(types::F64, v);
+                Some((self.b.ins().bitcast(I64, MemFlagsData::new(), f), false))
+            }
+            FcvtWD | FcvtLD => {
+                // Round toward zero, in range (no invalid), and either
+                // integral or with inexact already accrued.
+                let a = to_f(self, raw_a);
+                let (lo, hi) = if insn.op == FcvtWD {
+                    (-2147483649.0f64, 2147483648.0f64)
+                } else {
+                    (-9223372036854775808.0f64 - 1.0, 9223372036854775808.0f64)
+                };
+                let lo_v = self.b.ins().f64const(lo);
+                let hi_v = self.b.ins().f64const(hi);
+                let c_lo = if insn.op == FcvtWD {
+                    self.b.ins().fcmp(FloatCC::GreaterThan, a, lo_v)
+                } else {
+                    self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, lo_v)
+                };
+                let c_hi = self.b.ins().fcmp(FloatCC::LessThan, a, hi_v);
+                ok = self.b.ins().band(ok, c_lo);
+                ok = self.b.ins().band(ok, c_hi);
+                let r = self.b.ins().fcvt_to_sint_sat(I64, a);
+                let back = self.b.ins().fcvt_from_sint(types::F64, r);
+                let exact = self.b.ins().fcmp(FloatCC::Equal, back, a);
+                let ff = self.b.ins().load(I64, flags(), hart, FFLAGS_OFF);
+                let nx = self.b.ins().band_imm_s(ff, fpu::NX as i64);
+                let nx_set = self.b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
+                let fine = self.b.ins().bor(exact, nx_set);
+                ok = self.b.ins().band(ok, fine);
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                Some((r, true))
+            }
+            FeqD | FltD | FleD => {
+                // Ordered operands only (NaNs may raise invalid).
+                let a = to_f(self, raw_a);
+                let b = to_f(self, raw_b);
+                let ord = self.b.ins().fcmp(FloatCC::Ordered, a, b);
+                ok = self.b.ins().band(ok, ord);
+                let cc = match insn.op {
+                    FeqD => FloatCC::Equal,
+                    FltD => FloatCC::LessThan,
+                    _ => FloatCC::LessThanOrEqual,
+                };
+                let c = self.b.ins().fcmp(cc, a, b);
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                Some((self.bool64(c), true))
+            }
+            _ => {
+                let a = to_f(self, raw_a);
+                let b = to_f(self, raw_b);
+                let (min, max) = if ty == types::F32 {
+                    (
+                        self.b.ins().f32const(f32::MIN_POSITIVE),
+                        self.b.ins().f32const(f32::MAX),
+                    )
+                } else {
+                    (
+                        self.b.ins().f64const(f64::MIN_POSITIVE),
+                        self.b.ins().f64const(f64::MAX),
+                    )
+                };
+                let zero = if ty == types::F32 {
+                    self.b.ins().f32const(0.0)
+                } else {
+                    self.b.ins().f64const(0.0)
+                };
+                // Normal (strictly above the smallest normal magnitude
+                // for a result) or zero.
+                let normal_or_zero = |t: &mut Self, v: Value, result: bool| {
+                    let m = t.b.ins().fabs(v);
+                    let lo_cc = if result {
+                        FloatCC::GreaterThan
+                    } else {
+                        FloatCC::GreaterThanOrEqual
+                    };
+                    let lo = t.b.ins().fcmp(lo_cc, m, min);
+                    let hi = t.b.ins().fcmp(FloatCC::LessThanOrEqual, m, max);
+                    let z = t.b.ins().fcmp(FloatCC::Equal, v, zero);
+                    let n = t.b.ins().band(lo, hi);
+                    (t.b.ins().bor(n, z), z)
+                };
+                let (a_ok, a_zero) = normal_or_zero(self, a, false);
+                ok = self.b.ins().band(ok, a_ok);
+                let (r, zero_ok) = match insn.op {
+                    FsqrtD | FsqrtS => {
+                        let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, zero);
+                        ok = self.b.ins().band(ok, nonneg);
+                        (self.b.ins().sqrt(a), None)
+                    }
+                    op => {
+                        let (b_ok, b_zero) = normal_or_zero(self, b, false);
+                        ok = self.b.ins().band(ok, b_ok);
+                        match op {
+                            FaddD | FaddS => (self.b.ins().fadd(a, b), None),
+                            FsubD | FsubS => (self.b.ins().fsub(a, b), None),
+                            FmulD | FmulS => {
+                                let z = self.b.ins().bor(a_zero, b_zero);
+                                (self.b.ins().fmul(a, b), Some(z))
+                            }
+                            _ => {
+                                let nz = self.b.ins().bxor_imm_s(b_zero, 1);
+                                ok = self.b.ins().band(ok, nz);
+                                (self.b.ins().fdiv(a, b), Some(a_zero))
+                            }
+                        }
+                    }
+                };
+                // A zero result is exact for add/sub of normals and sqrt;
+                // for mul and div only with a zero operand (else it
+                // underflowed).
+                let (r_ok, r_zero) = normal_or_zero(self, r, true);
+                let r_ok = match zero_ok {
+                    Some(z) => {
+                        let nz = self.b.ins().bxor_imm_s(r_zero, 1);
+                        let zz = self.b.ins().bor(nz, z);
+                        self.b.ins().band(r_ok, zz)
+                    }
+                    None => r_ok,
+                };
+                ok = self.b.ins().band(ok, r_ok);
+                self.b.ins().brif(ok, go, &[], slow, &[]);
+                self.b.seal_block(go);
+                self.b.switch_to_block(go);
+                let bits = if ty == types::F32 {
+                    let w = self.b.ins().bitcast(I32, MemFlagsData::new(), r);
+                    let w = self.b.ins().uextend(I64, w);
+                    self.b.ins().bor_imm_s(w, 0xffff_ffff_0000_0000u64 as i64)
+                } else {
+                    self.b.ins().bitcast(I64, MemFlagsData::new(), r)
+                };
+                Some((bits, false))
+            }
+        };
+        let Some((v, int_rd)) = result else {
+            unreachable!("every handled op produces a result")
+        };
+        if int_rd {
+            self.wx(insn.rd, v);
+        } else {
+            self.b.ins().store(flags(), v, hart, fo(insn.rd));
+        }
+        self.b.ins().jump(join, &[]);
+        // The helper: exactly the interpreter (it may trap).
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        (self.defined, self.dirty) = before;
+        if x_src.is_some() {
+            self.write_back_one(insn.rs1);
+        }
+        let ip = self
+            .b
+            .ins()
+            .iconst(self.ptr, insn as *const Insn as usize as i64);
+        let st = self.call_helper(Helper::Fp, &[ip]);
+        let pc = self.pc_at(off);
+        self.check_trap(st, pc, idx);
+        (self.defined, self.dirty) = before;
+        if int_rd {
+            let v = self
+                .b
+                .ins()
+                .load(I64, flags(), hart, X_OFF + 8 * (insn.rd & 31) as i32);
+            self.wx(insn.rd, v);
+        }
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        true
     }
 
     fn sext32(&mut self, v: Value) -> Value {

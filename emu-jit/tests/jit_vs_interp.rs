@@ -524,3 +524,106 @@ fn fault_inside_a_translated_loop() {
     assert!(e.stats().loops >= 1, "{}", e.stats());
     assert!(e.stats().jit_insns > 100, "{}", e.stats());
 }
+
+/// FP register values that exercise every exit of the inline FP paths:
+/// zeros, normals, values near the ends of the normal range, subnormals,
+/// infinities, quiet and signalling NaNs, NaN-boxed singles and
+/// improperly boxed ones.
+fn fp_value() -> impl Strategy<Value = u64> {
+    let boxed = |x: f32| 0xffff_ffff_0000_0000 | x.to_bits() as u64;
+    prop_oneof![
+        4 => (-1e6f64..1e6).prop_map(f64::to_bits),
+        4 => (-1e6f32..1e6).prop_map(move |x| boxed(x)),
+        1 => Just(0u64),
+        1 => Just((-0.0f64).to_bits()),
+        1 => Just(f64::MIN_POSITIVE.to_bits()),
+        1 => Just((f64::MIN_POSITIVE * 1.5).to_bits()),
+        1 => Just(1u64),
+        1 => Just(f64::MAX.to_bits()),
+        1 => Just(f64::INFINITY.to_bits()),
+        1 => Just(0x7ff8_0000_0000_0000u64),
+        1 => Just(0x7ff0_0000_0000_0001u64),
+        1 => Just(boxed(f32::MIN_POSITIVE)),
+        1 => Just(boxed(f32::MAX)),
+        1 => Just(boxed(0.0)),
+        1 => Just(0xffff_ffff_7f80_0001u64),
+        1 => Just(0x0000_0000_3f80_0000u64),
+        1 => any::<u64>(),
+    ]
+}
+
+/// One F/D instruction of the kinds translated inline (with static,
+/// dynamic and reserved rounding modes), or a write of `frm`/`fflags`.
+fn fp_insn() -> impl Strategy<Value = u32> {
+    let f = 0u32..8;
+    prop_oneof![
+        // fadd fsub fmul fdiv (.s/.d) with rm RNE, RTZ or dynamic
+        6 => (0u32..4, any::<bool>(), prop::sample::select(vec![0u32, 1, 7]), f.clone(), f.clone(), f.clone())
+            .prop_map(|(k, d, rm, rd, a, b)| r_type((k << 2) | d as u32, rm, 0x53, rd, a, b)),
+        // fsqrt.s/.d
+        1 => (any::<bool>(), prop::sample::select(vec![0u32, 7]), f.clone(), f.clone())
+            .prop_map(|(d, rm, rd, a)| r_type(0x2c | d as u32, rm, 0x53, rd, a, 0)),
+        // fsgnj fsgnjn fsgnjx .d
+        2 => (0u32..3, f.clone(), f.clone(), f.clone()).prop_map(|(k, rd, a, b)| r_type(0x11, k, 0x53, rd, a, b)),
+        // feq flt fle .d into x10..x17
+        2 => (0u32..3, 10u32..18, f.clone(), f.clone()).prop_map(|(k, rd, a, b)| r_type(0x51, [2, 1, 0][k as usize], 0x53, rd, a, b)),
+        // fmv.x.d x10..x17, fmv.d.x from x10..x17
+        1 => (10u32..18, f.clone()).prop_map(|(rd, a)| r_type(0x71, 0, 0x53, rd, a, 0)),
+        1 => (f.clone(), 10u32..18).prop_map(|(rd, a)| r_type(0x79, 0, 0x53, rd, a, 0)),
+        // fcvt.d.{w,wu,l,lu} from x10..x17, rm RNE, RTZ, dynamic or reserved
+        2 => (0u32..4, prop::sample::select(vec![0u32, 1, 5, 7]), f.clone(), 10u32..18)
+            .prop_map(|(k, rm, rd, a)| r_type(0x69, rm, 0x53, rd, a, k)),
+        // fcvt.{w,l}.d into x10..x17, rm RTZ or RNE
+        2 => (prop::sample::select(vec![0u32, 2]), prop::sample::select(vec![1u32, 0]), 10u32..18, f.clone())
+            .prop_map(|(k, rm, rd, a)| r_type(0x61, rm, 0x53, rd, a, k)),
+        // csrwi frm, 0|1 ; csrwi fflags, 0|1 (NX)
+        1 => (any::<bool>(), 0u32..2).prop_map(|(frm, v)| i_type(if frm { 2 } else { 1 }, 5, 0x73, 0, v)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// The inline FP paths and their fallbacks give the interpreter's
+    /// registers, `fflags` and mstatus.FS, whatever the FP state (off,
+    /// clean or dirty), rounding mode and accrued flags.
+    #[test]
+    fn fp_sequences_match_the_interpreter(
+        program in prop::collection::vec(fp_insn(), 1..32),
+        fregs in prop::array::uniform8(fp_value()),
+        xregs in prop::array::uniform8(prop_oneof![
+            any::<u64>(),
+            (-100i64..100).prop_map(|v| v as u64),
+            Just(1u64 << 53),
+            Just((1u64 << 53) + 1),
+            Just((-(1i64 << 53)) as u64),
+            Just(u64::MAX),
+        ]),
+        fs in 0u64..4,
+        fflags in prop_oneof![Just(0u64), Just(1u64), 0u64..32],
+        frm in prop_oneof![3 => Just(0u64), 1 => 0u64..5],
+    ) {
+        let mut regs = [0u64; 32];
+        regs[10..18].copy_from_slice(&xregs);
+        let mut a = machine(&program, &regs);
+        let mut b = machine(&program, &regs);
+        for m in [&mut a, &mut b] {
+            let h = &mut m.harts[0];
+            h.f[..8].copy_from_slice(&fregs);
+            h.csr.mstatus = (h.csr.mstatus & !mstatus::FS) | (fs << 13);
+            h.csr.fflags = fflags;
+            h.csr.frm = frm;
+        }
+        let na = run_interp(&mut a, 500);
+        let mut e = jit(0);
+        let nb = run_engine(&mut e, &mut b, 500);
+        prop_assert_eq!(na, nb);
+        if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+            let text: Vec<String> = program
+                .iter()
+                .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
+                .collect();
+            prop_assert!(false, "{}\nprogram:\n{}", d, text.join("\n"));
+        }
+    }
+}
