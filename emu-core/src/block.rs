@@ -23,7 +23,15 @@ use std::rc::Rc;
 pub const MAX_BLOCK_INSNS: usize = 64;
 /// Cached blocks beyond which the whole cache is dropped.
 const MAX_BLOCKS: usize = 1 << 16;
-const JUMP_CACHE: usize = 4096;
+/// Slots of the per-hart jump cache (pc to block).
+const JUMP_CACHE: usize = 16384;
+
+/// Jump-cache slot of a pc: its halfword index with the bits above the
+/// table's reach folded in (code 32 KiB apart does not collide).
+#[inline(always)]
+fn jump_slot(pc: u64) -> usize {
+    (((pc >> 1) ^ (pc >> (1 + JUMP_CACHE.trailing_zeros()))) as usize) & (JUMP_CACHE - 1)
+}
 
 /// A decoded block.
 #[derive(Debug)]
@@ -153,7 +161,7 @@ impl BlockCache {
 
     #[inline(always)]
     fn jump_lookup(&self, pc: u64, prv: Priv) -> Option<&Rc<Block>> {
-        let e = &self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)];
+        let e = &self.jump[jump_slot(pc)];
         if e.pc == pc && e.prv == prv && e.epoch == self.epoch {
             e.block.as_ref()
         } else {
@@ -162,7 +170,7 @@ impl BlockCache {
     }
 
     fn jump_insert(&mut self, pc: u64, prv: Priv, b: &Rc<Block>) {
-        self.jump[((pc >> 1) as usize) & (JUMP_CACHE - 1)] = JumpEntry {
+        self.jump[jump_slot(pc)] = JumpEntry {
             pc,
             prv,
             epoch: self.epoch,

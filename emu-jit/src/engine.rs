@@ -814,20 +814,11 @@ impl Engine for JitEngine {
             if executed >= budget {
                 break RunExit::Budget;
             }
-            // Translated code for (pc, privilege) straight from the
-            // engine's jump cache (valid while the fetch TLB still maps the
-            // pc's page to the same host page, see `jc_key`); otherwise
-            // through `fetch_block`.
+            // The block (the hart's jump cache, checked against the fetch
+            // TLB) and its translation, cached in the block. The engine's
+            // jump cache, which translated code consults, gets the entry.
             let key = jc_key(hart);
-            let jslot = jc_index(hart.pc);
-            let j = self.jc[jslot];
-            let (block, code, pa) = if j.pc == hart.pc
-                && j.key == key
-                && self.lockstep.is_none()
-                && hart.tlb.fetch_addend(hart.pc, hart.prv) == Some(j.addend)
-            {
-                (None, j.code as usize, j.pa)
-            } else {
+            let (block, code, pa) = {
                 let block = match hart.fetch_block(bus) {
                     Ok(b) => b,
                     Err(t) => {
@@ -861,11 +852,12 @@ impl Engine for JitEngine {
                 }
                 if code != 0 && self.lockstep.is_none() {
                     if let Some(addend) = hart.tlb.fetch_addend(hart.pc, hart.prv) {
-                        self.jc[jslot] = JcEntry::new(hart.pc, key, code as u64, addend, block.pa);
+                        self.jc[jc_index(hart.pc)] =
+                            JcEntry::new(hart.pc, key, code as u64, addend, block.pa);
                     }
                 }
                 let pa = block.pa;
-                (Some(block), code, pa)
+                (block, code, pa)
             };
             if let Some((src, idx)) = pending_link.take() {
                 if code != 0 {
@@ -903,9 +895,6 @@ impl Engine for JitEngine {
                 }
                 (n, trap.is_some())
             } else {
-                let Some(block) = block.as_ref() else {
-                    unreachable!("the jump cache holds only translated blocks")
-                };
                 let mut n = 0u64;
                 let mut trapped = false;
                 let mut fence_i = false;
@@ -928,12 +917,12 @@ impl Engine for JitEngine {
                 if fence_i {
                     self.fence_i();
                 }
-                self.count_run(block, hart, bus);
+                self.count_run(&block, hart, bus);
                 (n, trapped)
             };
             if let Some(ls) = self.lockstep.as_mut() {
                 let unit = Unit {
-                    block: block.as_deref(),
+                    block: Some(&block),
                     jit: code != 0,
                     pre,
                     retired,

@@ -200,7 +200,7 @@ pub fn new_links(blocks: usize) -> Links {
 }
 
 /// Entries in the jump cache.
-pub const JC_SLOTS: usize = 4096;
+pub const JC_SLOTS: usize = 16384;
 /// Size of a [`JcEntry`].
 pub const JC_ENTRY_BYTES: usize = std::mem::size_of::<JcEntry>();
 const _: () = assert!(JC_ENTRY_BYTES.is_power_of_two());
@@ -215,10 +215,16 @@ pub const JC_ENTRY_PA: usize = std::mem::offset_of!(JcEntry, pa);
 /// Offset of [`JcEntry::addend`].
 pub const JC_ENTRY_ADDEND: usize = std::mem::offset_of!(JcEntry, addend);
 
-/// Jump-cache slot of a pc.
+/// How far [`jc_index`] shifts the pc a second time to fold its higher
+/// bits in.
+pub const JC_FOLD: u32 = 1 + JC_SLOTS.trailing_zeros();
+
+/// Jump-cache slot of a pc: its halfword index with the bits above the
+/// table's reach folded in, so that code 32 KiB apart (kernel functions,
+/// a program and its libraries) does not land in the same slots.
 #[inline(always)]
 pub fn jc_index(pc: u64) -> usize {
-    ((pc >> 1) as usize) & (JC_SLOTS - 1)
+    (((pc >> 1) ^ (pc >> JC_FOLD)) as usize) & (JC_SLOTS - 1)
 }
 
 /// The jump-cache key of a hart now: hart id and privilege.

@@ -20,8 +20,8 @@
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
     CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES,
-    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE,
-    LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
+    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES,
+    LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -1411,18 +1411,18 @@ impl Emit<'_> {
                     FcvtDWu => self.uext32(x),
                     FcvtDL => {
                         let t = self.b.ins().iadd_imm_s(x, 1 << 53);
-                        let c =
-                            self.b
-                                .ins()
-                                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, t, 1 << 54);
+                        let c = self
+                            .b
+                            .ins()
+                            .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, t, 1 << 54);
                         ok = self.b.ins().band(ok, c);
                         x
                     }
                     _ => {
-                        let c =
-                            self.b
-                                .ins()
-                                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, x, 1 << 53);
+                        let c = self
+                            .b
+                            .ins()
+                            .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, x, 1 << 53);
                         ok = self.b.ins().band(ok, c);
                         x
                     }
@@ -1990,9 +1990,12 @@ fn table_offset(
     b.ins().band_imm_s(moved, ((slots - 1) << lb) as i64)
 }
 
-/// The jump-cache entry for `pc`.
+/// The jump-cache entry for `pc` (at [`helpers::jc_index`]).
 fn jc_entry(b: &mut FunctionBuilder, cx: Value, pc: Value) -> Value {
-    let off = table_offset(b, pc, 1, JC_SLOTS, JC_ENTRY_BYTES);
+    // (pc ^ pc >> (FOLD - 1)) >> 1 == pc >> 1 ^ pc >> FOLD
+    let hi = b.ins().ushr_imm_s(pc, JC_FOLD as i64 - 1);
+    let folded = b.ins().bxor(pc, hi);
+    let off = table_offset(b, folded, 1, JC_SLOTS, JC_ENTRY_BYTES);
     let jc = b.ins().load(I64, flags(), cx, CTX_JC);
     b.ins().iadd(jc, off)
 }

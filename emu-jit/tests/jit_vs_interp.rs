@@ -533,7 +533,7 @@ fn fp_value() -> impl Strategy<Value = u64> {
     let boxed = |x: f32| 0xffff_ffff_0000_0000 | x.to_bits() as u64;
     prop_oneof![
         4 => (-1e6f64..1e6).prop_map(f64::to_bits),
-        4 => (-1e6f32..1e6).prop_map(move |x| boxed(x)),
+        4 => (-1e6f32..1e6).prop_map(boxed),
         1 => Just(0u64),
         1 => Just((-0.0f64).to_bits()),
         1 => Just(f64::MIN_POSITIVE.to_bits()),
