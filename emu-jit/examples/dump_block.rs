@@ -1,6 +1,7 @@
 //! Show the Cranelift IR and the host code of one translated block.
 //! `cargo run --release -p emu-jit --example dump_block -- 00064783 0084559b ...`
-//! (instruction words in hex, 16-bit compressed ones as 4 hex digits).
+//! (instruction words in hex, 16-bit compressed ones as 4 hex digits;
+//! `OPT=speed` compiles at Cranelift's `speed` level instead of `none`).
 
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;

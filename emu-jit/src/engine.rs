@@ -116,10 +116,12 @@ pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>
     // freed. It calls `code`, the entry of a function finalized by the
     // compile worker from `translate::Translator` with the translation
     // signature, in a module of a live generation; that function may
-    // tail-call only translations it finds in the engine's jump cache
-    // (`cx.jc`), which holds only live translations (the cache is emptied
-    // before any translation is dropped, and generations are freed only
-    // between calls of this function). Translated code reads and writes
+    // tail-call only translations it finds in its link slots or (itself or
+    // through the chaining stubs of `worker::chain_stubs`, in a module that
+    // is never freed) in the engine's jump cache (`cx.jc`), which hold only
+    // live translations (slots and cache are emptied of a translation
+    // before it is dropped, and generations are freed only between calls
+    // of this function). Translated code reads and writes
     // the hart only through the `Hart` field offsets it was compiled
     // with, and passes both pointers on to the helpers, which are safe
     // Rust taking `&mut Hart`/`&mut JitCtx`; translated code does not
