@@ -7,7 +7,9 @@
 //! Zba/Zbb/Zbs/Zicond, `lui`/`auipc`, jumps and branches are translated
 //! inline; integer and FP loads and stores probe the TLB inline and call
 //! [`helpers::load`]/[`helpers::store`] (or [`helpers::exec`]) on a miss;
-//! everything else (CSRs, FP arithmetic, atomics, system instructions)
+//! common F/D instructions are inline in their common case (see
+//! `Emit::fp_inline`), other F/D instructions and the uncommon cases call
+//! [`helpers::fp`]; everything else (CSRs, atomics, system instructions)
 //! calls [`helpers::exec`], which runs the interpreter on that one
 //! instruction.
 //!
@@ -15,7 +17,8 @@
 //! `pc` at the next instruction (or at the faulting one, with the trap in
 //! the context for the engine to take), `instret` counting the instructions
 //! retired and the same count charged to the chain budget; then the next
-//! translation is entered directly while budget is left (see `exit`).
+//! translation is entered directly while budget is left (see `exit`),
+//! through a link slot or the shared stubs of [`define_stubs`].
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
@@ -600,9 +603,7 @@ impl Emit<'_> {
             .ins()
             .icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
         let probe = self.b.create_block();
-        self.b.ins().brif(dirty, probe, &[], slow, &[]);
-        self.b.seal_block(probe);
-        self.b.switch_to_block(probe);
+        self.fast_or_slow(dirty, probe, slow);
         let g = guest_flags();
         if store {
             let (host, entry) = self.tlb_probe(va, size, 2, slow);
@@ -822,9 +823,7 @@ impl Emit<'_> {
         self.b.set_cold_block(ret);
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
         let go = self.b.create_block();
-        self.b.ins().brif(more, go, &[], ret, &[]);
-        self.b.seal_block(go);
-        self.b.switch_to_block(go);
+        self.fast_or_slow(more, go, ret);
         // A direct exit within the page: its slot, else the link stub
         // (the jump cache by physical address, filling the slot, else the
         // engine asked to fill it). Any other exit: the lookup stub (the
@@ -852,9 +851,7 @@ impl Emit<'_> {
                 let jump = self.b.create_block();
                 let miss = self.b.create_block();
                 self.b.set_cold_block(miss);
-                self.b.ins().brif(code, jump, &[], miss, &[]);
-                self.b.seal_block(jump);
-                self.b.switch_to_block(jump);
+                self.fast_or_slow(code, jump, miss);
                 self.b
                     .ins()
                     .return_call_indirect(self.sigs.next, code, &[hart, cx]);
@@ -1177,9 +1174,7 @@ impl Emit<'_> {
         let want = self.b.ins().bor(masked, tag);
         let hit = self.b.ins().icmp(IntCC::Equal, fast, want);
         let hit_blk = self.b.create_block();
-        self.b.ins().brif(hit, hit_blk, &[], slow, &[]);
-        self.b.seal_block(hit_blk);
-        self.b.switch_to_block(hit_blk);
+        self.fast_or_slow(hit, hit_blk, slow);
         let addend = self
             .b
             .ins()
@@ -1372,24 +1367,18 @@ impl Emit<'_> {
                         self.b.ins().bxor(sa, sb)
                     }
                 };
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 Some((self.b.ins().bor(mag, s), false))
             }
             FmvXD => {
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 Some((raw_a, true))
             }
             FmvDX => {
                 let Some(x) = x_src else {
                     unreachable!("read above")
                 };
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 Some((x, false))
             }
             FcvtDW | FcvtDWu | FcvtDL | FcvtDLu => {
@@ -1427,9 +1416,7 @@ impl Emit<'_> {
                         x
                     }
                 };
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 let f = self.b.ins().fcvt_from_sint(types::F64, v);
                 Some((self.b.ins().bitcast(I64, MemFlagsData::new(), f), false))
             }
@@ -1460,9 +1447,7 @@ impl Emit<'_> {
                 let nx_set = self.b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
                 let fine = self.b.ins().bor(exact, nx_set);
                 ok = self.b.ins().band(ok, fine);
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 Some((r, true))
             }
             FeqD | FltD | FleD => {
@@ -1477,9 +1462,7 @@ impl Emit<'_> {
                     _ => FloatCC::LessThanOrEqual,
                 };
                 let c = self.b.ins().fcmp(cc, a, b);
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 Some((self.bool64(c), true))
             }
             _ => {
@@ -1555,9 +1538,7 @@ impl Emit<'_> {
                     None => r_ok,
                 };
                 ok = self.b.ins().band(ok, r_ok);
-                self.b.ins().brif(ok, go, &[], slow, &[]);
-                self.b.seal_block(go);
-                self.b.switch_to_block(go);
+                self.fast_or_slow(ok, go, slow);
                 let bits = if ty == types::F32 {
                     let w = self.b.ins().bitcast(I32, MemFlagsData::new(), r);
                     let w = self.b.ins().uextend(I64, w);
@@ -1603,6 +1584,13 @@ impl Emit<'_> {
         self.b.seal_block(join);
         self.b.switch_to_block(join);
         true
+    }
+
+    /// Branch to `fast` (sealed, and continued in) if `ok`, else to `slow`.
+    fn fast_or_slow(&mut self, ok: Value, fast: Block, slow: Block) {
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        self.b.seal_block(fast);
+        self.b.switch_to_block(fast);
     }
 
     fn sext32(&mut self, v: Value) -> Value {
