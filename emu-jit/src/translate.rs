@@ -414,50 +414,64 @@ pub struct Stubs {
 pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId), String> {
     let ptr = module.target_config().pointer_type();
     let mut ids = Vec::new();
-    let mut fbc = FunctionBuilderContext::new();
     for link in [false, true] {
         let sig = if link {
             link_stub_signature(ptr)
         } else {
             translation_signature(ptr)
         };
-        let mut ctx = module.make_context();
-        ctx.func.signature = sig.clone();
-        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
-        let next = b.import_signature(translation_signature(ptr));
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        b.switch_to_block(entry);
-        b.seal_block(entry);
-        let p = b.block_params(entry).to_vec();
-        let (hart, cx) = (p[0], p[1]);
-        let pc = b.ins().load(I64, flags(), hart, PC_OFF);
-        let miss = b.create_block();
-        let want = link.then(|| {
-            let slot = p[2];
-            let pa = b.ins().load(I64, flags(), slot, LINK_TARGET_PA as i32);
-            (pa, slot)
-        });
-        jc_chain(&mut b, (hart, cx), pc, next, want, miss);
-        b.seal_block(miss);
-        b.switch_to_block(miss);
-        if let Some((_, slot)) = want {
-            let src = b.ins().load(I64, flags(), slot, LINK_SRC_PA as i32);
-            let idx = b.ins().load(I64, flags(), slot, LINK_IDX as i32);
-            b.ins().store(flags(), src, cx, CTX_LINK_SRC);
-            b.ins().store(flags(), idx, cx, CTX_LINK_IDX);
-        }
-        b.ins().return_(&[]);
-        b.finalize(module.target_config());
-        let id = module
-            .declare_anonymous_function(&sig)
-            .map_err(|e| e.to_string())?;
-        module
-            .define_function(id, &mut ctx)
-            .map_err(|e| format!("{e:?}"))?;
+        let id = define_function(module, sig, |b, p| {
+            let next = b.import_signature(translation_signature(ptr));
+            let (hart, cx) = (p[0], p[1]);
+            let pc = b.ins().load(I64, flags(), hart, PC_OFF);
+            let miss = b.create_block();
+            let want = link.then(|| {
+                let slot = p[2];
+                let pa = b.ins().load(I64, flags(), slot, LINK_TARGET_PA as i32);
+                (pa, slot)
+            });
+            jc_chain(b, (hart, cx), pc, next, want, miss);
+            b.seal_block(miss);
+            b.switch_to_block(miss);
+            if let Some((_, slot)) = want {
+                let src = b.ins().load(I64, flags(), slot, LINK_SRC_PA as i32);
+                let idx = b.ins().load(I64, flags(), slot, LINK_IDX as i32);
+                b.ins().store(flags(), src, cx, CTX_LINK_SRC);
+                b.ins().store(flags(), idx, cx, CTX_LINK_IDX);
+            }
+            b.ins().return_(&[]);
+        })?;
         ids.push(id);
     }
     Ok((ids[0], ids[1]))
+}
+
+/// Define an anonymous function with signature `sig` in `module`: `body`
+/// gets the builder positioned in the (sealed) entry block and the
+/// function's parameters, and must end the function.
+pub fn define_function<M: Module>(
+    module: &mut M,
+    sig: Signature,
+    body: impl FnOnce(&mut FunctionBuilder, &[Value]),
+) -> Result<FuncId, String> {
+    let mut ctx = module.make_context();
+    ctx.func.signature = sig.clone();
+    let mut fbc = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let params = b.block_params(entry).to_vec();
+    body(&mut b, &params);
+    b.finalize(module.target_config());
+    let id = module
+        .declare_anonymous_function(&sig)
+        .map_err(|e| e.to_string())?;
+    module
+        .define_function(id, &mut ctx)
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(id)
 }
 
 struct Emit<'a> {
@@ -702,6 +716,23 @@ impl Emit<'_> {
             .ins()
             .iconst(self.ptr, insn as *const Insn as usize as i64);
         self.call_helper(Helper::Exec, &[ip])
+    }
+
+    /// Run F/D instruction `insn` (at block offset `off`, index `idx`)
+    /// through the FP helper: its integer source written back first, a
+    /// trap leaving through the trap exit. The caller deals with an
+    /// integer `rd`, which the helper wrote into the hart.
+    fn call_fp(&mut self, insn: &Insn, off: u64, idx: i64) {
+        if exec_regs(insn.op).is_none_or(|(r1, _, _)| r1) {
+            self.write_back_one(insn.rs1);
+        }
+        let ip = self
+            .b
+            .ins()
+            .iconst(self.ptr, insn as *const Insn as usize as i64);
+        let st = self.call_helper(Helper::Fp, &[ip]);
+        let pc = self.pc_at(off);
+        self.check_trap(st, pc, idx);
     }
 
     /// Store register `r` back into the hart if the variable is newer.
@@ -1072,18 +1103,8 @@ impl Emit<'_> {
                     // Only the integer source is read from the hart and
                     // only rd written there; pc and instret stay with the
                     // translation (nothing traps once the helper runs).
-                    let (r1, _, wr) = exec_regs(insn.op).unwrap_or((true, true, true));
-                    if r1 {
-                        self.write_back_one(insn.rs1);
-                    }
-                    let ip = self
-                        .b
-                        .ins()
-                        .iconst(self.ptr, insn as *const Insn as usize as i64);
-                    let st = self.call_helper(Helper::Fp, &[ip]);
-                    let pc = self.pc_at(off);
-                    self.check_trap(st, pc, idx as i64);
-                    if wr {
+                    self.call_fp(insn, off, idx as i64);
+                    if exec_regs(insn.op).is_none_or(|(_, _, wr)| wr) {
                         let rd = (insn.rd & 31) as usize;
                         self.defined[rd] = false;
                         self.dirty[rd] = false;
@@ -1306,7 +1327,6 @@ impl Emit<'_> {
         }
         let hart = self.hart;
         let fo = |r: u8| F_OFF + 8 * (r & 31) as i32;
-        let fs_off = MSTATUS_OFF;
         // The integer source is read before the paths part; both paths
         // end with the register state as it is now plus an integer rd.
         let x_src = matches!(insn.op, FmvDX | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu)
@@ -1316,7 +1336,7 @@ impl Emit<'_> {
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
         // FS Dirty (then writing an FP register changes no CSR).
-        let ms = self.b.ins().load(I64, flags(), hart, fs_off);
+        let ms = self.b.ins().load(I64, flags(), hart, MSTATUS_OFF);
         let fs = self.b.ins().band_imm_s(ms, mstatus::FS as i64);
         let mut ok = self
             .b
@@ -1354,7 +1374,7 @@ impl Emit<'_> {
             }
         };
         let go = self.b.create_block();
-        let result: Option<(Value, bool)> = match insn.op {
+        let (v, int_rd) = match insn.op {
             FsgnjD | FsgnjnD | FsgnjxD => {
                 let sign = 1i64 << 63;
                 let mag = self.b.ins().band_imm_s(raw_a, !sign);
@@ -1368,18 +1388,18 @@ impl Emit<'_> {
                     }
                 };
                 self.fast_or_slow(ok, go, slow);
-                Some((self.b.ins().bor(mag, s), false))
+                (self.b.ins().bor(mag, s), false)
             }
             FmvXD => {
                 self.fast_or_slow(ok, go, slow);
-                Some((raw_a, true))
+                (raw_a, true)
             }
             FmvDX => {
                 let Some(x) = x_src else {
                     unreachable!("read above")
                 };
                 self.fast_or_slow(ok, go, slow);
-                Some((x, false))
+                (x, false)
             }
             FcvtDW | FcvtDWu | FcvtDL | FcvtDLu => {
                 // Exact conversions only (|x| <= 2^53), so the rounding
@@ -1418,7 +1438,7 @@ impl Emit<'_> {
                 };
                 self.fast_or_slow(ok, go, slow);
                 let f = self.b.ins().fcvt_from_sint(types::F64, v);
-                Some((self.b.ins().bitcast(I64, MemFlagsData::new(), f), false))
+                (self.b.ins().bitcast(I64, MemFlagsData::new(), f), false)
             }
             FcvtWD | FcvtLD => {
                 // Round toward zero, in range (no invalid), and either
@@ -1448,7 +1468,7 @@ impl Emit<'_> {
                 let fine = self.b.ins().bor(exact, nx_set);
                 ok = self.b.ins().band(ok, fine);
                 self.fast_or_slow(ok, go, slow);
-                Some((r, true))
+                (r, true)
             }
             FeqD | FltD | FleD => {
                 // Ordered operands only (NaNs may raise invalid).
@@ -1463,7 +1483,7 @@ impl Emit<'_> {
                 };
                 let c = self.b.ins().fcmp(cc, a, b);
                 self.fast_or_slow(ok, go, slow);
-                Some((self.bool64(c), true))
+                (self.bool64(c), true)
             }
             _ => {
                 let a = to_f(self, raw_a);
@@ -1546,11 +1566,8 @@ impl Emit<'_> {
                 } else {
                     self.b.ins().bitcast(I64, MemFlagsData::new(), r)
                 };
-                Some((bits, false))
+                (bits, false)
             }
-        };
-        let Some((v, int_rd)) = result else {
-            unreachable!("every handled op produces a result")
         };
         if int_rd {
             self.wx(insn.rd, v);
@@ -1562,16 +1579,7 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         (self.defined, self.dirty) = before;
-        if x_src.is_some() {
-            self.write_back_one(insn.rs1);
-        }
-        let ip = self
-            .b
-            .ins()
-            .iconst(self.ptr, insn as *const Insn as usize as i64);
-        let st = self.call_helper(Helper::Fp, &[ip]);
-        let pc = self.pc_at(off);
-        self.check_trap(st, pc, idx);
+        self.call_fp(insn, off, idx);
         (self.defined, self.dirty) = before;
         if int_rd {
             let v = self

@@ -316,32 +316,17 @@ pub fn trampoline() -> Result<usize, String> {
 
 fn build_trampoline() -> Result<usize, String> {
     use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature};
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
     use cranelift_module::Module;
     let isa = host_isa("speed")?;
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
     let ptr = module.target_config().pointer_type();
     let mut sig = Signature::new(module.target_config().default_call_conv);
     sig.params.extend([ptr, ptr, ptr].map(AbiParam::new));
-    let mut ctx = module.make_context();
-    ctx.func.signature = sig.clone();
-    let mut fbc = FunctionBuilderContext::new();
-    let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
-    let blk = b.create_block();
-    b.append_block_params_for_function_params(blk);
-    b.switch_to_block(blk);
-    b.seal_block(blk);
-    let p = b.block_params(blk).to_vec();
-    let target = b.import_signature(crate::translate::translation_signature(ptr));
-    b.ins().call_indirect(target, p[2], &[p[0], p[1]]);
-    b.ins().return_(&[]);
-    b.finalize(module.target_config());
-    let id = module
-        .declare_anonymous_function(&sig)
-        .map_err(|e| e.to_string())?;
-    module
-        .define_function(id, &mut ctx)
-        .map_err(|e| format!("{e:?}"))?;
+    let id = crate::translate::define_function(&mut module, sig, |b, p| {
+        let target = b.import_signature(crate::translate::translation_signature(ptr));
+        b.ins().call_indirect(target, p[2], &[p[0], p[1]]);
+        b.ins().return_(&[]);
+    })?;
     module.finalize_definitions().map_err(|e| e.to_string())?;
     let f = module.get_finalized_function(id) as usize;
     // The trampoline is used for the rest of the process.

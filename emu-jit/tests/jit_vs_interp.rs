@@ -233,6 +233,15 @@ fn run_engine(e: &mut JitEngine, m: &mut Machine, budget: u64) -> u64 {
     e.run(&mut harts[0], bus, budget).1
 }
 
+/// The disassembly of `program`, one instruction a line (for failures).
+fn listing(program: &[u32]) -> String {
+    program
+        .iter()
+        .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn same(a: &Hart, b: &Hart) -> Result<(), String> {
     let d = compare(a, b);
     if d.is_empty() {
@@ -265,11 +274,7 @@ proptest! {
         prop_assert_eq!(na, nb);
         prop_assert!(e.stats().jit_insns > 0);
         if let Err(d) = same(&b.harts[0], &a.harts[0]) {
-            let text: Vec<String> = program
-                .iter()
-                .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
-                .collect();
-            prop_assert!(false, "{}\nprogram:\n{}", d, text.join("\n"));
+            prop_assert!(false, "{}\nprogram:\n{}", d, listing(&program));
         }
         for i in 0..64 {
             prop_assert_eq!(a.bus.read(BUF + 8 * i, 8), b.bus.read(BUF + 8 * i, 8));
@@ -469,11 +474,7 @@ proptest! {
         let nb = run_engine(&mut e, &mut b, budget);
         prop_assert_eq!(na, nb);
         if let Err(d) = same(&b.harts[0], &a.harts[0]) {
-            let text: Vec<String> = program
-                .iter()
-                .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
-                .collect();
-            prop_assert!(false, "{}\n{}\nprogram:\n{}", d, e.stats(), text.join("\n"));
+            prop_assert!(false, "{}\n{}\nprogram:\n{}", d, e.stats(), listing(&program));
         }
         for i in 0..64 {
             prop_assert_eq!(a.bus.read(BUF + 8 * i, 8), b.bus.read(BUF + 8 * i, 8));
@@ -619,11 +620,7 @@ proptest! {
         let nb = run_engine(&mut e, &mut b, 500);
         prop_assert_eq!(na, nb);
         if let Err(d) = same(&b.harts[0], &a.harts[0]) {
-            let text: Vec<String> = program
-                .iter()
-                .map(|w| emu_core::disasm::disasm(&emu_core::decode::decode(*w)))
-                .collect();
-            prop_assert!(false, "{}\nprogram:\n{}", d, text.join("\n"));
+            prop_assert!(false, "{}\nprogram:\n{}", d, listing(&program));
         }
     }
 }
