@@ -29,7 +29,8 @@ use crate::helpers::{
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
+    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, StackSlot, StackSlotData,
+    StackSlotKind, Type, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -273,6 +274,35 @@ impl Translator {
         }
         refs[0] = false;
         written[0] = false;
+        // Page memos for base registers that several accesses (or one in
+        // a loop) use, cleared at entry.
+        let mut uses = [[0u32; 2]; 32];
+        for i in insns {
+            if let Some(st) = mem_access(i.op) {
+                uses[(i.rs1 & 31) as usize][st as usize] += 1;
+            }
+        }
+        let mut memo = [[None; 2]; 32];
+        let mut frame_bytes = 8u32;
+        for (r, u) in uses.iter().enumerate() {
+            for st in 0..2 {
+                if u[st] >= 2 || (looped && u[st] >= 1) {
+                    memo[r][st] = Some(frame_bytes as i32);
+                    frame_bytes += 16;
+                }
+            }
+        }
+        let frame = b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            frame_bytes,
+            3,
+        ));
+        // The entry pc lives in the frame too (used by exits only).
+        b.ins().stack_store(I64, pc0, frame, 0);
+        let none = b.ins().iconst(I64, MEMO_NONE);
+        for at in memo.iter().flatten().flatten() {
+            b.ins().stack_store(I64, none, frame, *at);
+        }
         let dyn_count = looped.then(|| {
             let d = b.declare_var(I64);
             let z = b.ins().iconst(I64, 0);
@@ -288,7 +318,6 @@ impl Translator {
             defined: [false; 32],
             dirty: [false; 32],
             pending_instret: 0,
-            pc0,
             trap_exit: None,
             sigs,
             pa,
@@ -300,6 +329,9 @@ impl Translator {
             refs,
             thunks: self.thunks,
             stubs: self.stubs,
+            frame,
+            memo,
+            memo_live: [[false; 2]; 32],
         };
         if looped {
             for r in 1..32u8 {
@@ -313,6 +345,8 @@ impl Translator {
         for (k, &(bpa, n)) in blocks.iter().enumerate() {
             t.b.switch_to_block(heads[k].1);
             t.cur = k;
+            // In a loop a memo may hold a page at every block's head.
+            t.memo_live = [[looped; 2]; 32];
             if looped {
                 t.defined = refs;
                 t.dirty = written;
@@ -486,9 +520,6 @@ struct Emit<'a> {
     dirty: [bool; 32],
     /// Instructions retired since `instret` was last stored.
     pending_instret: i64,
-    /// The guest pc at entry (loaded in the entry block: an exec helper
-    /// moves the stored pc on).
-    pc0: Value,
     /// The shared exit of helpers that trapped.
     trap_exit: Option<Block>,
     sigs: Sigs,
@@ -514,7 +545,23 @@ struct Emit<'a> {
     thunks: Option<Thunks>,
     /// The chaining stubs (without them misses return to the engine).
     stubs: Option<Stubs>,
+    /// The translation's frame slot: the entry pc at 0, then the page
+    /// memos.
+    frame: StackSlot,
+    /// Page memos by (base register, store): the frame offset of the last
+    /// page an access with that base register hit in the TLB (its tag,
+    /// [`MEMO_NONE`] when none) followed by its host addend, so that the
+    /// next access to the same page skips the TLB probe (see
+    /// `host_addr`). They live in the frame, not in variables: no host
+    /// register is spent on them across a loop.
+    memo: [[Option<i32>; 2]; 32],
+    /// The memo may hold a page here (false: probe without comparing).
+    memo_live: [[bool; 2]; 32],
 }
+
+/// The memo tag that matches no access: an access's masked address has
+/// bits 3..12 clear.
+const MEMO_NONE: i64 = 0x800;
 
 /// A TLB entry in translated code: its address in the fetch TLB plus the
 /// byte offset of the access type's table.
@@ -574,7 +621,7 @@ impl Emit<'_> {
     }
 
     fn pc_at(&mut self, off: u64) -> Value {
-        let pc0 = self.pc0;
+        let pc0 = self.b.ins().stack_load(I64, I64, self.frame, 0);
         if off == 0 {
             pc0
         } else {
@@ -619,9 +666,8 @@ impl Emit<'_> {
         let probe = self.b.create_block();
         self.fast_or_slow(dirty, probe, slow);
         let g = guest_flags();
+        let host = self.host_addr(va, size, store, insn.rs1, slow);
         if store {
-            let (host, entry) = self.tlb_probe(va, size, 2, slow);
-            self.store_guard(entry, slow);
             let f = F_OFF + 8 * (insn.rs2 & 31) as i32;
             let v = self.b.ins().load(I64, flags(), self.hart, f);
             if size == 4 {
@@ -630,7 +676,6 @@ impl Emit<'_> {
                 self.b.ins().store(g, v, host, 0);
             }
         } else {
-            let (host, _) = self.tlb_probe(va, size, 1, slow);
             let v = if size == 4 {
                 let w = self.b.ins().uload32(g, host, 0);
                 self.b.ins().bor_imm_s(w, 0xffff_ffff_0000_0000u64 as i64)
@@ -823,8 +868,8 @@ impl Emit<'_> {
         b
     }
 
-    /// Leave the block: registers written back, `pc` stored if given,
-    /// `instret` advanced by the pending count, `retired` charged to the
+    /// Leave the block: registers written back, `pc` stored if given (a
+    /// direct exit stores its target, computed here), `instret` advanced by the pending count, `retired` charged to the
     /// chain budget. While budget is left the next translation is entered
     /// with a tail call: for a direct exit to the same page through its
     /// link slot, otherwise (and when the slot is still empty) from the
@@ -832,12 +877,14 @@ impl Emit<'_> {
     /// and the fetch TLB still mapping the page as when the entry was
     /// made). Without a next translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
-        if let (Chain::Direct(off, _), Some(pc)) = (chain, pc) {
+        let mut pc = pc;
+        if let Chain::Direct(off, _) = chain {
             let target = self.pa.wrapping_add(off as u64);
             if let Some(&(_, head)) = self.heads.iter().find(|h| h.0 == target) {
-                self.inner_edge(pc, retired, head);
+                self.inner_edge(off, retired, head);
                 return;
             }
+            pc = Some(self.pc_at(off as u64));
         }
         self.write_back();
         self.add_unsynced_instret();
@@ -925,7 +972,7 @@ impl Emit<'_> {
     /// not yet used up, count what this block retired and go on there
     /// (the region's registers in their variables), else leave for the
     /// engine with the pc at the target.
-    fn inner_edge(&mut self, pc: Value, retired: i64, head: Block) {
+    fn inner_edge(&mut self, off: i64, retired: i64, head: Block) {
         let Some(d) = self.dyn_count else {
             unreachable!("inner edges exist only in regions that count them")
         };
@@ -953,6 +1000,7 @@ impl Emit<'_> {
         self.b.seal_block(out);
         self.b.switch_to_block(out);
         self.pending_instret = 0;
+        let pc = self.pc_at(off as u64);
         self.exit(Some(pc), 0, Chain::No);
         (self.defined, self.dirty, self.pending_instret) = saved;
     }
@@ -1045,11 +1093,9 @@ impl Emit<'_> {
                     let retired = idx as i64 + 1;
                     self.b.switch_to_block(taken);
                     let t_off = (off as i64).wrapping_add(insn.imm as i64);
-                    let pc = self.pc_at(t_off as u64);
-                    self.exit(Some(pc), retired, Chain::Direct(t_off, 0));
+                    self.exit(None, retired, Chain::Direct(t_off, 0));
                     self.b.switch_to_block(fall);
-                    let pc = self.pc_at(next_off);
-                    self.exit(Some(pc), retired, Chain::Direct(next_off as i64, 1));
+                    self.exit(None, retired, Chain::Direct(next_off as i64, 1));
                     return;
                 }
                 Kind::Inline if insn.op == Op::Jal => {
@@ -1058,8 +1104,7 @@ impl Emit<'_> {
                     self.wx(insn.rd, link);
                     self.pending_instret += 1;
                     let t_off = (off as i64).wrapping_add(insn.imm as i64);
-                    let t = self.pc_at(t_off as u64);
-                    self.exit(Some(t), idx as i64 + 1, Chain::Direct(t_off, 0));
+                    self.exit(None, idx as i64 + 1, Chain::Direct(t_off, 0));
                     return;
                 }
                 Kind::Inline => {
@@ -1075,7 +1120,7 @@ impl Emit<'_> {
                     let a = self.rx(insn.rs1);
                     let va = self.add_imm(a, insn.imm as i64);
                     let (size, signed) = load_shape(insn.op);
-                    let v = self.load(va, size, signed, off, idx as i64);
+                    let v = self.load((va, insn.rs1), size, signed, off, idx as i64);
                     self.wx(insn.rd, v);
                     self.pending_instret += 1;
                 }
@@ -1089,7 +1134,7 @@ impl Emit<'_> {
                         Op::Sw => 4,
                         _ => 8,
                     };
-                    self.store(va, val, size, off, idx as i64);
+                    self.store((va, insn.rs1), val, size, off, idx as i64);
                     self.pending_instret += 1;
                 }
                 Kind::FpMem => {
@@ -1136,6 +1181,7 @@ impl Emit<'_> {
                     // On a trap the helper changed nothing and pc and
                     // instret are already in place.
                     self.check_trap(st, pc, idx as i64);
+                    self.clear_memos();
                     // Reload what the helper may have written on next use.
                     match regs {
                         Some((_, _, true)) => {
@@ -1160,8 +1206,7 @@ impl Emit<'_> {
                 }
             }
             if last {
-                let pc = self.pc_at(next_off);
-                self.exit(Some(pc), n as i64, Chain::Direct(next_off as i64, 1));
+                self.exit(None, n as i64, Chain::Direct(next_off as i64, 1));
                 return;
             }
             off = next_off;
@@ -1170,11 +1215,18 @@ impl Emit<'_> {
         self.b.ins().return_(&[]);
     }
 
-    /// The inline TLB probe: the host address of `va` if the TLB of
+    /// The inline TLB probe: the host addend of `va`'s page if the TLB of
     /// `access` (1 = load, 2 = store) hits on a RAM page for an aligned
-    /// access of `size` bytes, in a block the code branches to; otherwise
-    /// the code continues in `slow`. Returns (host address, TLB entry).
-    fn tlb_probe(&mut self, va: Value, size: u32, access: usize, slow: Block) -> (Value, Entry) {
+    /// access of `size` bytes (`masked` is `va` under [`access_mask`]), in
+    /// a block the code branches to; otherwise the code continues in
+    /// `slow`. Returns (host addend, TLB entry).
+    fn tlb_probe(
+        &mut self,
+        va: Value,
+        masked: Value,
+        access: usize,
+        slow: Block,
+    ) -> (Value, Entry) {
         // The TLB's address and the privilege bits are loaded where they
         // are used (folded into the address and the compare), so that no
         // host register holds them across a loop.
@@ -1190,7 +1242,6 @@ impl Emit<'_> {
             .ins()
             .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_FAST as i32);
         // tlb_fast_tag(va, size, prv)
-        let masked = self.b.ins().band_imm_s(va, !0xfff | (size as i64 - 1));
         let tag = self.b.ins().load(I64, flags(), self.cx, CTX_DATA_TAG);
         let want = self.b.ins().bor(masked, tag);
         let hit = self.b.ins().icmp(IntCC::Equal, fast, want);
@@ -1200,18 +1251,87 @@ impl Emit<'_> {
             .b
             .ins()
             .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_ADDEND as i32);
-        let host = self.b.ins().iadd(va, addend);
-        (host, entry)
+        (addend, entry)
+    }
+
+    /// The host address for an access of `size` bytes at `va` (base
+    /// register `base`), in a block the code branches to when the access
+    /// can be done inline: a RAM page the TLB maps for it, aligned, and
+    /// for a store a page without translated code while no reservation is
+    /// held. Otherwise the code continues in `slow`.
+    ///
+    /// With a memo for `base` the page is first compared with the last
+    /// one the memo saw hit: the same page needs no probe. A memo stays
+    /// valid until an exec helper runs (only those change the mapping,
+    /// the privilege, `mstatus`, the reservation; code bits are set only
+    /// by the engine, between translations).
+    fn host_addr(&mut self, va: Value, size: u32, store: bool, base: u8, slow: Block) -> Value {
+        let key = ((base & 31) as usize, store as usize);
+        let masked = self.b.ins().band_imm_s(va, access_mask(size));
+        let access = 1 + store as usize;
+        let Some(at) = self.memo[key.0][key.1] else {
+            let (addend, entry) = self.tlb_probe(va, masked, access, slow);
+            if store {
+                self.store_guard(entry, slow);
+            }
+            return self.b.ins().iadd(va, addend);
+        };
+        let go = self.b.create_block();
+        if self.memo_live[key.0][key.1] {
+            let tag = self.b.ins().stack_load(I64, I64, self.frame, at);
+            let same = self.b.ins().icmp(IntCC::Equal, masked, tag);
+            let probe = self.b.create_block();
+            self.b.set_cold_block(probe);
+            self.b.ins().brif(same, go, &[], probe, &[]);
+            self.b.seal_block(probe);
+            self.b.switch_to_block(probe);
+        }
+        let (addend, entry) = self.tlb_probe(va, masked, access, slow);
+        if store {
+            self.store_guard(entry, slow);
+        }
+        if self.memo_live[key.0][key.1] {
+            self.cold_here();
+        }
+        self.b.ins().stack_store(I64, masked, self.frame, at);
+        self.b.ins().stack_store(I64, addend, self.frame, at + 8);
+        self.b.ins().jump(go, &[]);
+        self.b.seal_block(go);
+        self.b.switch_to_block(go);
+        self.memo_live[key.0][key.1] = true;
+        let addend = self.b.ins().stack_load(I64, I64, self.frame, at + 8);
+        self.b.ins().iadd(va, addend)
+    }
+
+    /// Forget every memo's page (after an exec helper).
+    fn clear_memos(&mut self) {
+        let mut none = None;
+        for (r, m) in self.memo.iter().enumerate() {
+            for (st, at) in m.iter().enumerate() {
+                if let Some(at) = *at {
+                    let v = *none.get_or_insert_with(|| self.b.ins().iconst(I64, MEMO_NONE));
+                    self.b.ins().stack_store(I64, v, self.frame, at);
+                    self.memo_live[r][st] = false;
+                }
+            }
+        }
     }
 
     /// An integer load of `size` bytes at `va`: inline on a TLB hit, else
     /// through the load helper (which may trap).
-    fn load(&mut self, va: Value, size: u32, signed: bool, off: u64, idx: i64) -> Value {
+    fn load(
+        &mut self,
+        (va, base): (Value, u8),
+        size: u32,
+        signed: bool,
+        off: u64,
+        idx: i64,
+    ) -> Value {
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.append_block_param(join, I64);
         self.b.set_cold_block(slow);
-        let (host, _) = self.tlb_probe(va, size, 1, slow);
+        let host = self.host_addr(va, size, false, base, slow);
         let g = guest_flags();
         let v = match (size, signed) {
             (1, false) => self.b.ins().uload8(I64, g, host, 0),
@@ -1229,6 +1349,7 @@ impl Emit<'_> {
         let st = self.call_helper(Helper::Load, &[va, size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
+        self.cold_here();
         let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
         let v = if signed && size < 8 {
             let narrow = match size {
@@ -1250,12 +1371,11 @@ impl Emit<'_> {
     /// An integer store: inline on a TLB hit to a page without translated
     /// code while no LR reservation is held, else through the store helper
     /// (which may trap, invalidates code, breaks reservations).
-    fn store(&mut self, va: Value, val: Value, size: u32, off: u64, idx: i64) {
+    fn store(&mut self, (va, base): (Value, u8), val: Value, size: u32, off: u64, idx: i64) {
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
-        let (host, entry) = self.tlb_probe(va, size, 2, slow);
-        self.store_guard(entry, slow);
+        let host = self.host_addr(va, size, true, base, slow);
         let g = guest_flags();
         match size {
             1 => self.b.ins().istore8(g, val, host, 0),
@@ -1270,6 +1390,7 @@ impl Emit<'_> {
         let st = self.call_helper(Helper::Store, &[va, val, size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
+        self.cold_here();
         self.b.ins().jump(join, &[]);
         self.b.seal_block(join);
         self.b.switch_to_block(join);
@@ -1595,6 +1716,13 @@ impl Emit<'_> {
     }
 
     /// Branch to `fast` (sealed, and continued in) if `ok`, else to `slow`.
+    /// Mark the block being emitted cold (placed after the hot code).
+    fn cold_here(&mut self) {
+        if let Some(b) = self.b.current_block() {
+            self.b.set_cold_block(b);
+        }
+    }
+
     fn fast_or_slow(&mut self, ok: Value, fast: Block, slow: Block) {
         self.b.ins().brif(ok, fast, &[], slow, &[]);
         self.b.seal_block(fast);
@@ -2048,6 +2176,22 @@ fn jc_chain(
         b.ins().store(flags(), code, slot, LINK_CODE as i32);
     }
     b.ins().return_call_indirect(next, code, &[hart, cx]);
+}
+
+/// The address bits an access of `size` bytes compares with a TLB tag:
+/// the page and the bits that must be zero for alignment.
+fn access_mask(size: u32) -> i64 {
+    !0xfff | (size as i64 - 1)
+}
+
+/// For a load or store (integer or FP): whether it stores.
+fn mem_access(op: Op) -> Option<bool> {
+    match kind(op) {
+        Kind::Load => Some(false),
+        Kind::Store => Some(true),
+        Kind::FpMem => Some(matches!(op, Op::Fsw | Op::Fsd)),
+        _ => None,
+    }
 }
 
 fn int_regs(i: &Insn) -> (bool, bool, bool) {
