@@ -195,6 +195,10 @@ pub struct JitEngine {
     worker: Option<JoinHandle<()>>,
     entries: HashMap<u64, Entry>,
     by_page: HashMap<u64, Vec<u64>>,
+    /// Blocks inside a loop region queued for another head (block →
+    /// head): when such a block turns hot itself it is translated alone,
+    /// not as one more copy of the same loop.
+    covered: HashMap<u64, u64>,
     fast: Box<[Slot]>,
     /// Jump cache (pc, hart, privilege) → translation; read by
     /// translated code to chain (see [`JitCtx::jc`]).
@@ -256,6 +260,7 @@ impl JitEngine {
             worker: Some(w),
             entries: HashMap::new(),
             by_page: HashMap::new(),
+            covered: HashMap::new(),
             fast: vec![EMPTY_SLOT; FAST_SLOTS].into_boxed_slice(),
             jc: vec![JcEntry::EMPTY; JC_SLOTS].into_boxed_slice(),
             gens: VecDeque::new(),
@@ -464,10 +469,24 @@ impl JitEngine {
             let id = self.next_id;
             self.next_id += 1;
             self.entries.insert(block.pa, Entry::Pending(id, 0));
-            let (insns, blocks) = self.region(block, hart);
+            let head = self.covered.get(&block.pa).copied();
+            let in_loop = head.is_some_and(|h| {
+                matches!(
+                    self.entries.get(&h),
+                    Some(Entry::Pending(..) | Entry::Compiled(_))
+                )
+            });
+            let (insns, blocks) = if in_loop {
+                (block.insns.clone(), vec![(block.pa, block.insns.len())])
+            } else {
+                self.region(block, hart)
+            };
             if internal_edge(&insns, &blocks) {
                 self.stats.loops += 1;
                 self.stats.loop_blocks += blocks.len() as u64;
+                for &(member, _) in &blocks[1..] {
+                    self.covered.insert(member, block.pa);
+                }
             }
             let links = Some(new_links(blocks.len()));
             self.queue.push(Request {
@@ -696,6 +715,7 @@ impl JitEngine {
         self.epoch += 1;
         self.entries.clear();
         self.by_page.clear();
+        self.covered.clear();
         self.fast.fill(EMPTY_SLOT);
         self.jc.fill(JcEntry::EMPTY);
         self.queue.clear();
