@@ -43,7 +43,7 @@ pub struct Block {
     /// For a compiling engine: executions counted so far.
     pub jit_count: Cell<u32>,
     /// For a compiling engine: a cached (engine epoch, code) of its
-    /// translation.
+    /// translation, or a marker of the last failed look (code 0).
     pub jit_code: Cell<(u64, usize)>,
 }
 

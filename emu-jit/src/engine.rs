@@ -21,7 +21,8 @@ use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::interp::{RunExit, TRAP_STREAK_YIELD};
 use emu_core::ram::CodeWrites;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -193,12 +194,12 @@ pub struct JitEngine {
     req_tx: Option<Sender<Vec<Request>>>,
     res_rx: Receiver<Batch>,
     worker: Option<JoinHandle<()>>,
-    entries: HashMap<u64, Entry>,
-    by_page: HashMap<u64, Vec<u64>>,
+    entries: PaMap<Entry>,
+    by_page: PaMap<Vec<u64>>,
     /// Blocks inside a loop region queued for another head (block →
     /// head): when such a block turns hot itself it is translated alone,
     /// not as one more copy of the same loop.
-    covered: HashMap<u64, u64>,
+    covered: PaMap<u64>,
     fast: Box<[Slot]>,
     /// Jump cache (pc, hart, privilege) → translation; read by
     /// translated code to chain (see [`JitCtx::jc`]).
@@ -221,6 +222,40 @@ pub struct JitEngine {
     /// Bumped whenever translations are dropped: code cached in blocks
     /// ([`Block::jit_code`]) is valid only for the current value.
     epoch: u64,
+    /// Batches installed so far: a block that found no translation
+    /// records `MISS | installs` in [`Block::jit_code`] and looks again
+    /// only after the next install.
+    installs: u64,
+}
+
+/// [`Block::jit_code`]'s epoch field of a recorded miss (see
+/// [`JitEngine::installs`]); epochs never reach this bit.
+const MISS: u64 = 1 << 63;
+
+/// Maps keyed by guest physical address, hashed by one multiplication
+/// (the keys are addresses, not attacker-chosen strings that need
+/// SipHash: a guest crafting collisions only slows itself).
+type PaMap<V> = std::collections::HashMap<u64, V, BuildHasherDefault<PaHasher>>;
+
+#[derive(Default)]
+struct PaHasher(u64);
+
+impl Hasher for PaHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        // Fibonacci hashing; the high bits (which the table uses) mix
+        // every bit of the address.
+        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl std::fmt::Debug for JitEngine {
@@ -258,9 +293,10 @@ impl JitEngine {
             req_tx: Some(req_tx),
             res_rx,
             worker: Some(w),
-            entries: HashMap::new(),
-            by_page: HashMap::new(),
-            covered: HashMap::new(),
+            entries: PaMap::default(),
+            by_page: PaMap::default(),
+            covered: PaMap::default(),
+            installs: 0,
             fast: vec![EMPTY_SLOT; FAST_SLOTS].into_boxed_slice(),
             jc: vec![JcEntry::EMPTY; JC_SLOTS].into_boxed_slice(),
             gens: VecDeque::new(),
@@ -424,8 +460,14 @@ impl JitEngine {
     #[inline(always)]
     fn block_code(&mut self, block: &Block) -> usize {
         let (ep, c) = block.jit_code.get();
-        if ep == self.epoch && c != 0 {
-            return c;
+        if c != 0 {
+            if ep == self.epoch {
+                return c;
+            }
+        } else if ep == MISS | self.installs {
+            // Queued (or never translatable) and nothing installed since
+            // the last look.
+            return 0;
         }
         if block.jit_count.get() < self.cfg.threshold {
             return 0;
@@ -433,6 +475,8 @@ impl JitEngine {
         let c = self.lookup(block.pa);
         if c != 0 {
             block.jit_code.set((self.epoch, c));
+        } else {
+            block.jit_code.set((MISS | self.installs, 0));
         }
         c
     }
@@ -590,6 +634,7 @@ impl JitEngine {
 
     /// Install a compiled batch. Called only between blocks.
     fn install(&mut self, batch: Batch) {
+        self.installs += 1;
         self.in_flight = self.in_flight.saturating_sub(1);
         self.stats.batches += 1;
         self.stats.errors += batch.errors.len() as u64;
