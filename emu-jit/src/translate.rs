@@ -283,7 +283,7 @@ impl Translator {
             }
         }
         let mut memo = [[None; 2]; 32];
-        let mut frame_bytes = 8u32;
+        let mut frame_bytes = FRAME_MEMOS as u32;
         for (r, u) in uses.iter().enumerate() {
             for st in 0..2 {
                 if u[st] >= 2 || (looped && u[st] >= 1) {
@@ -299,6 +299,9 @@ impl Translator {
         ));
         // The entry pc lives in the frame too (used by exits only).
         b.ins().stack_store(I64, pc0, frame, 0);
+        let has_fp = insns
+            .iter()
+            .any(|i| matches!(kind(i.op), Kind::Fp | Kind::FpMem));
         let none = b.ins().iconst(I64, MEMO_NONE);
         for at in memo.iter().flatten().flatten() {
             b.ins().stack_store(I64, none, frame, *at);
@@ -332,7 +335,11 @@ impl Translator {
             frame,
             memo,
             memo_live: [[false; 2]; 32],
+            has_fp,
         };
+        if has_fp {
+            t.save_fp_state();
+        }
         if looped {
             for r in 1..32u8 {
                 if refs[r as usize] {
@@ -557,7 +564,23 @@ struct Emit<'a> {
     memo: [[Option<i32>; 2]; 32],
     /// The memo may hold a page here (false: probe without comparing).
     memo_live: [[bool; 2]; 32],
+    /// The region has F/D instructions: the frame holds the FP state
+    /// word (see `save_fp_state`).
+    has_fp: bool,
 }
+
+/// Frame offset of the FP state word (see `Emit::save_fp_state`).
+const FRAME_FP_STATE: i32 = 8;
+/// Frame offset of the first page memo.
+const FRAME_MEMOS: i32 = 16;
+/// FP state word: mstatus.FS is Dirty.
+const FPS_DIRTY: i64 = 1;
+/// FP state word: `fflags` holds inexact.
+const FPS_NX: i64 = 2;
+/// FP state word: `frm` is round-to-nearest-even.
+const FPS_RNE: i64 = 4;
+/// FP state word: `frm` is a valid rounding mode.
+const FPS_FRM_VALID: i64 = 8;
 
 /// The memo tag that matches no access: an access's masked address has
 /// bits 3..12 clear.
@@ -657,12 +680,7 @@ impl Emit<'_> {
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
-        let st = self.b.ins().load(I64, flags(), self.hart, MSTATUS_OFF);
-        let fs = self.b.ins().band_imm_s(st, mstatus::FS as i64);
-        let dirty = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
+        let dirty = self.fp_state(FPS_DIRTY);
         let probe = self.b.create_block();
         self.fast_or_slow(dirty, probe, slow);
         let g = guest_flags();
@@ -703,6 +721,7 @@ impl Emit<'_> {
         self.sync_instret();
         let status = self.call_exec(insn);
         self.check_trap(status, pc, idx);
+        self.save_fp_state();
         self.pending_instret = k;
         // The helper counted this instruction and the pending ones; the
         // join continues with them pending.
@@ -778,6 +797,7 @@ impl Emit<'_> {
         let st = self.call_helper(Helper::Fp, &[ip]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
+        self.save_fp_state();
     }
 
     /// Store register `r` back into the hart if the variable is newer.
@@ -1182,6 +1202,9 @@ impl Emit<'_> {
                     // instret are already in place.
                     self.check_trap(st, pc, idx as i64);
                     self.clear_memos();
+                    if self.has_fp {
+                        self.save_fp_state();
+                    }
                     // Reload what the helper may have written on next use.
                     match regs {
                         Some((_, _, true)) => {
@@ -1301,6 +1324,41 @@ impl Emit<'_> {
         self.memo_live[key.0][key.1] = true;
         let addend = self.b.ins().stack_load(I64, I64, self.frame, at + 8);
         self.b.ins().iadd(va, addend)
+    }
+
+    /// Store the FP state word in the frame: the `FPS_*` bits that hold
+    /// now. Inline F/D instructions test it instead of loading mstatus,
+    /// `fflags` and `frm` each time. Only helpers change those (inline
+    /// instructions run only when they change nothing), so it is saved
+    /// at entry and again after every FP or exec helper.
+    fn save_fp_state(&mut self) {
+        let b = &mut self.b;
+        let ms = b.ins().load(I64, flags(), self.hart, MSTATUS_OFF);
+        let fs = b.ins().band_imm_s(ms, mstatus::FS as i64);
+        let dirty = b.ins().icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
+        let ff = b.ins().load(I64, flags(), self.hart, FFLAGS_OFF);
+        let nx = b.ins().band_imm_s(ff, fpu::NX as i64);
+        let nx = b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
+        let frm = b.ins().load(I64, flags(), self.hart, FRM_OFF);
+        let rne = b.ins().icmp_imm_s(IntCC::Equal, frm, 0);
+        let valid = b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, frm, 4);
+        let mut word = b.ins().uextend(I64, dirty);
+        for (c, bit) in [(nx, FPS_NX), (rne, FPS_RNE), (valid, FPS_FRM_VALID)] {
+            let c = b.ins().uextend(I64, c);
+            let c = b.ins().ishl_imm_s(c, bit.trailing_zeros() as i64);
+            word = b.ins().bor(word, c);
+        }
+        b.ins().stack_store(I64, word, self.frame, FRAME_FP_STATE);
+    }
+
+    /// Do the FP state bits `need` all hold (see `save_fp_state`)?
+    fn fp_state(&mut self, need: i64) -> Value {
+        let w = self
+            .b
+            .ins()
+            .stack_load(I64, I64, self.frame, FRAME_FP_STATE);
+        let m = self.b.ins().band_imm_s(w, need);
+        self.b.ins().icmp_imm_s(IntCC::Equal, m, need)
     }
 
     /// Forget every memo's page (after an exec helper).
@@ -1456,24 +1514,16 @@ impl Emit<'_> {
         let slow = self.b.create_block();
         let join = self.b.create_block();
         self.b.set_cold_block(slow);
-        // FS Dirty (then writing an FP register changes no CSR).
-        let ms = self.b.ins().load(I64, flags(), hart, MSTATUS_OFF);
-        let fs = self.b.ins().band_imm_s(ms, mstatus::FS as i64);
-        let mut ok = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, fs, mstatus::FS as i64);
-        if arith {
-            let ff = self.b.ins().load(I64, flags(), hart, FFLAGS_OFF);
-            let nx = self.b.ins().band_imm_s(ff, fpu::NX as i64);
-            let c = self.b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
-            ok = self.b.ins().band(ok, c);
-            if insn.rm == 7 {
-                let frm = self.b.ins().load(I64, flags(), hart, FRM_OFF);
-                let c = self.b.ins().icmp_imm_s(IntCC::Equal, frm, 0);
-                ok = self.b.ins().band(ok, c);
-            }
-        }
+        // FS Dirty (then writing an FP register changes no CSR); for
+        // arithmetic inexact accrued and, for the dynamic mode, `frm` RNE;
+        // for the conversions from integers a valid dynamic mode.
+        let need = match insn.op {
+            _ if arith && insn.rm == 7 => FPS_DIRTY | FPS_NX | FPS_RNE,
+            _ if arith => FPS_DIRTY | FPS_NX,
+            FcvtDW | FcvtDWu | FcvtDL | FcvtDLu if insn.rm == 7 => FPS_DIRTY | FPS_FRM_VALID,
+            _ => FPS_DIRTY,
+        };
+        let mut ok = self.fp_state(need);
         let raw_a = self.b.ins().load(I64, flags(), hart, fo(insn.rs1));
         let raw_b = self.b.ins().load(I64, flags(), hart, fo(insn.rs2));
         if ty == types::F32 {
@@ -1528,14 +1578,6 @@ impl Emit<'_> {
                 let Some(x) = x_src else {
                     unreachable!("read above")
                 };
-                if insn.rm == 7 {
-                    let frm = self.b.ins().load(I64, flags(), hart, FRM_OFF);
-                    let c = self
-                        .b
-                        .ins()
-                        .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, frm, 4);
-                    ok = self.b.ins().band(ok, c);
-                }
                 let v = match insn.op {
                     FcvtDW => self.sext32(x),
                     FcvtDWu => self.uext32(x),
@@ -1583,9 +1625,7 @@ impl Emit<'_> {
                 let r = self.b.ins().fcvt_to_sint_sat(I64, a);
                 let back = self.b.ins().fcvt_from_sint(types::F64, r);
                 let exact = self.b.ins().fcmp(FloatCC::Equal, back, a);
-                let ff = self.b.ins().load(I64, flags(), hart, FFLAGS_OFF);
-                let nx = self.b.ins().band_imm_s(ff, fpu::NX as i64);
-                let nx_set = self.b.ins().icmp_imm_s(IntCC::NotEqual, nx, 0);
+                let nx_set = self.fp_state(FPS_NX);
                 let fine = self.b.ins().bor(exact, nx_set);
                 ok = self.b.ins().band(ok, fine);
                 self.fast_or_slow(ok, go, slow);
@@ -1609,38 +1649,33 @@ impl Emit<'_> {
             _ => {
                 let a = to_f(self, raw_a);
                 let b = to_f(self, raw_b);
-                let (min, max) = if ty == types::F32 {
-                    (
-                        self.b.ins().f32const(f32::MIN_POSITIVE),
-                        self.b.ins().f32const(f32::MAX),
-                    )
-                } else {
-                    (
-                        self.b.ins().f64const(f64::MIN_POSITIVE),
-                        self.b.ins().f64const(f64::MAX),
-                    )
-                };
                 let zero = if ty == types::F32 {
                     self.b.ins().f32const(0.0)
                 } else {
                     self.b.ins().f64const(0.0)
                 };
                 // Normal (strictly above the smallest normal magnitude
-                // for a result) or zero.
-                let normal_or_zero = |t: &mut Self, v: Value, result: bool| {
-                    let m = t.b.ins().fabs(v);
-                    let lo_cc = if result {
-                        FloatCC::GreaterThan
-                    } else {
-                        FloatCC::GreaterThanOrEqual
-                    };
-                    let lo = t.b.ins().fcmp(lo_cc, m, min);
-                    let hi = t.b.ins().fcmp(FloatCC::LessThanOrEqual, m, max);
-                    let z = t.b.ins().fcmp(FloatCC::Equal, v, zero);
-                    let n = t.b.ins().band(lo, hi);
+                // for a result) or zero, tested on the bits (in the low
+                // 32 bits for a single): shifted so that the exponent is
+                // the top field and the sign is gone, a normal number
+                // lies in [1 << e, all-ones exponent << e).
+                let (shift, e, ones) = if ty == types::F32 {
+                    (33, 56, 0xffu64)
+                } else {
+                    (1, 53, 0x7ffu64)
+                };
+                let normal_or_zero = |t: &mut Self, bits: Value, result: bool| {
+                    let m = t.b.ins().ishl_imm_s(bits, shift);
+                    let lo = (1u64 << e) + result as u64;
+                    let d = t.b.ins().iadd_imm_s(m, lo.wrapping_neg() as i64);
+                    let span = (ones << e).wrapping_sub(lo);
+                    let n =
+                        t.b.ins()
+                            .icmp_imm_s(IntCC::UnsignedLessThan, d, span as i64);
+                    let z = t.b.ins().icmp_imm_s(IntCC::Equal, m, 0);
                     (t.b.ins().bor(n, z), z)
                 };
-                let (a_ok, a_zero) = normal_or_zero(self, a, false);
+                let (a_ok, a_zero) = normal_or_zero(self, raw_a, false);
                 ok = self.b.ins().band(ok, a_ok);
                 let (r, zero_ok) = match insn.op {
                     FsqrtD | FsqrtS => {
@@ -1649,7 +1684,7 @@ impl Emit<'_> {
                         (self.b.ins().sqrt(a), None)
                     }
                     op => {
-                        let (b_ok, b_zero) = normal_or_zero(self, b, false);
+                        let (b_ok, b_zero) = normal_or_zero(self, raw_b, false);
                         ok = self.b.ins().band(ok, b_ok);
                         match op {
                             FaddD | FaddS => (self.b.ins().fadd(a, b), None),
@@ -1669,7 +1704,13 @@ impl Emit<'_> {
                 // A zero result is exact for add/sub of normals and sqrt;
                 // for mul and div only with a zero operand (else it
                 // underflowed).
-                let (r_ok, r_zero) = normal_or_zero(self, r, true);
+                let r_bits = if ty == types::F32 {
+                    let w = self.b.ins().bitcast(I32, MemFlagsData::new(), r);
+                    self.b.ins().uextend(I64, w)
+                } else {
+                    self.b.ins().bitcast(I64, MemFlagsData::new(), r)
+                };
+                let (r_ok, r_zero) = normal_or_zero(self, r_bits, true);
                 let r_ok = match zero_ok {
                     Some(z) => {
                         let nz = self.b.ins().bxor_imm_s(r_zero, 1);
@@ -1681,11 +1722,11 @@ impl Emit<'_> {
                 ok = self.b.ins().band(ok, r_ok);
                 self.fast_or_slow(ok, go, slow);
                 let bits = if ty == types::F32 {
-                    let w = self.b.ins().bitcast(I32, MemFlagsData::new(), r);
-                    let w = self.b.ins().uextend(I64, w);
-                    self.b.ins().bor_imm_s(w, 0xffff_ffff_0000_0000u64 as i64)
+                    self.b
+                        .ins()
+                        .bor_imm_s(r_bits, 0xffff_ffff_0000_0000u64 as i64)
                 } else {
-                    self.b.ins().bitcast(I64, MemFlagsData::new(), r)
+                    r_bits
                 };
                 (bits, false)
             }
