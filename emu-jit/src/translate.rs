@@ -552,8 +552,8 @@ struct Emit<'a> {
     thunks: Option<Thunks>,
     /// The chaining stubs (without them misses return to the engine).
     stubs: Option<Stubs>,
-    /// The translation's frame slot: the entry pc at 0, then the page
-    /// memos.
+    /// The translation's frame slot: the entry pc at 0, the FP state
+    /// word at [`FRAME_FP_STATE`], the page memos from [`FRAME_MEMOS`].
     frame: StackSlot,
     /// Page memos by (base register, store): the frame offset of the last
     /// page an access with that base register hit in the TLB (its tag,
@@ -889,13 +889,14 @@ impl Emit<'_> {
     }
 
     /// Leave the block: registers written back, `pc` stored if given (a
-    /// direct exit stores its target, computed here), `instret` advanced by the pending count, `retired` charged to the
-    /// chain budget. While budget is left the next translation is entered
-    /// with a tail call: for a direct exit to the same page through its
-    /// link slot, otherwise (and when the slot is still empty) from the
-    /// engine's jump cache (same hart and privilege,
-    /// and the fetch TLB still mapping the page as when the entry was
-    /// made). Without a next translation control returns to the engine.
+    /// direct exit stores its target, computed here), `instret` advanced
+    /// by the pending count, `retired` charged to the chain budget. While
+    /// budget is left the next translation is entered with a tail call:
+    /// for a direct exit to the same page through its link slot,
+    /// otherwise (and when the slot is still empty) from the engine's
+    /// jump cache (same hart and privilege, and the fetch TLB still
+    /// mapping the page as when the entry was made). Without a next
+    /// translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
         let mut pc = pc;
         if let Chain::Direct(off, _) = chain {
@@ -1756,7 +1757,6 @@ impl Emit<'_> {
         true
     }
 
-    /// Branch to `fast` (sealed, and continued in) if `ok`, else to `slow`.
     /// Mark the block being emitted cold (placed after the hot code).
     fn cold_here(&mut self) {
         if let Some(b) = self.b.current_block() {
@@ -1764,6 +1764,7 @@ impl Emit<'_> {
         }
     }
 
+    /// Branch to `fast` (sealed, and continued in) if `ok`, else to `slow`.
     fn fast_or_slow(&mut self, ok: Value, fast: Block, slow: Block) {
         self.b.ins().brif(ok, fast, &[], slow, &[]);
         self.b.seal_block(fast);

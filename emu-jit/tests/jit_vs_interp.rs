@@ -467,19 +467,41 @@ proptest! {
         regs in prop::array::uniform32(prop_oneof![any::<u64>(), Just(0u64), (0u64..64)]),
     ) {
         let program = loop_program(&body, count);
-        let mut a = machine(&program, &regs);
-        let mut b = machine(&program, &regs);
-        let na = run_interp(&mut a, budget);
-        let mut e = jit(2);
-        let nb = run_engine(&mut e, &mut b, budget);
-        prop_assert_eq!(na, nb);
-        if let Err(d) = same(&b.harts[0], &a.harts[0]) {
-            prop_assert!(false, "{}\n{}\nprogram:\n{}", d, e.stats(), listing(&program));
-        }
-        for i in 0..64 {
-            prop_assert_eq!(a.bus.read(BUF + 8 * i, 8), b.bus.read(BUF + 8 * i, 8));
-        }
+        loop_matches(&program, &regs, budget, |_| {}, BUF..BUF + 512)?;
     }
+}
+
+/// Run `program` from `regs` (with `setup` applied to both machines) for
+/// `budget` instructions in the interpreter and under the JIT at
+/// threshold 2: the same count, hart state and memory in `mem`.
+fn loop_matches(
+    program: &[u32],
+    regs: &[u64; 32],
+    budget: u64,
+    setup: impl Fn(&mut Machine),
+    mem: std::ops::Range<u64>,
+) -> Result<(), TestCaseError> {
+    let mut a = machine(program, regs);
+    let mut b = machine(program, regs);
+    setup(&mut a);
+    setup(&mut b);
+    let na = run_interp(&mut a, budget);
+    let mut e = jit(2);
+    let nb = run_engine(&mut e, &mut b, budget);
+    prop_assert_eq!(na, nb);
+    if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+        prop_assert!(
+            false,
+            "{}\n{}\nprogram:\n{}",
+            d,
+            e.stats(),
+            listing(program)
+        );
+    }
+    for at in mem.step_by(8) {
+        prop_assert_eq!(a.bus.read(at, 8), b.bus.read(at, 8), "memory at {:#x}", at);
+    }
+    Ok(())
 }
 
 /// A loop translated as one unit: a load faults in a later iteration and
@@ -749,22 +771,8 @@ proptest! {
         for (r, p) in PTRS.iter().zip(ptrs) {
             regs[*r as usize] = p;
         }
-        let mut a = machine(&program, &regs);
-        let mut b = machine(&program, &regs);
-        if paging {
-            paged(&mut a);
-            paged(&mut b);
-        }
-        let na = run_interp(&mut a, budget);
-        let mut e = jit(2);
-        let nb = run_engine(&mut e, &mut b, budget);
-        prop_assert_eq!(na, nb);
-        if let Err(d) = same(&b.harts[0], &a.harts[0]) {
-            prop_assert!(false, "{}\n{}\nprogram:\n{}", d, e.stats(), listing(&program));
-        }
-        for at in (RAM_BASE + 0x8000..RAM_BASE + 0x10_0000).step_by(8) {
-            prop_assert_eq!(a.bus.read(at, 8), b.bus.read(at, 8), "memory at {:#x}", at);
-        }
+        let setup = |m: &mut Machine| if paging { paged(m) };
+        loop_matches(&program, &regs, budget, setup, RAM_BASE + 0x8000..RAM_BASE + 0x10_0000)?;
     }
 }
 
