@@ -26,11 +26,19 @@ const MAX_BLOCKS: usize = 1 << 16;
 /// Slots of the per-hart jump cache (pc to block).
 const JUMP_CACHE: usize = 16384;
 
-/// Jump-cache slot of a pc: its halfword index with the bits above the
-/// table's reach folded in (code 32 KiB apart does not collide).
+/// Slot of `pc` in a direct-mapped pc cache of `slots` entries (a power
+/// of two): its halfword index with the bits above the table's reach
+/// folded in, so that code a table's span apart (kernel functions, a
+/// program and its libraries) does not land in the same slots. The
+/// hart's jump cache and the JIT's use it.
+#[inline(always)]
+pub fn pc_slot(pc: u64, slots: usize) -> usize {
+    (((pc >> 1) ^ (pc >> (1 + slots.trailing_zeros()))) as usize) & (slots - 1)
+}
+
 #[inline(always)]
 fn jump_slot(pc: u64) -> usize {
-    (((pc >> 1) ^ (pc >> (1 + JUMP_CACHE.trailing_zeros()))) as usize) & (JUMP_CACHE - 1)
+    pc_slot(pc, JUMP_CACHE)
 }
 
 /// A decoded block.

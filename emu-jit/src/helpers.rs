@@ -219,12 +219,11 @@ pub const JC_ENTRY_ADDEND: usize = std::mem::offset_of!(JcEntry, addend);
 /// bits in.
 pub const JC_FOLD: u32 = 1 + JC_SLOTS.trailing_zeros();
 
-/// Jump-cache slot of a pc: its halfword index with the bits above the
-/// table's reach folded in, so that code 32 KiB apart (kernel functions,
-/// a program and its libraries) does not land in the same slots.
+/// Jump-cache slot of a pc (`emu_core::block::pc_slot`; translated code
+/// computes the same with [`JC_FOLD`]).
 #[inline(always)]
 pub fn jc_index(pc: u64) -> usize {
-    (((pc >> 1) ^ (pc >> JC_FOLD)) as usize) & (JC_SLOTS - 1)
+    emu_core::block::pc_slot(pc, JC_SLOTS)
 }
 
 /// The jump-cache key of a hart now: hart id and privilege.

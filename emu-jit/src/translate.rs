@@ -1292,16 +1292,11 @@ impl Emit<'_> {
     fn host_addr(&mut self, va: Value, size: u32, store: bool, base: u8, slow: Block) -> Value {
         let key = ((base & 31) as usize, store as usize);
         let masked = self.b.ins().band_imm_s(va, access_mask(size));
-        let access = 1 + store as usize;
-        let Some(at) = self.memo[key.0][key.1] else {
-            let (addend, entry) = self.tlb_probe(va, masked, access, slow);
-            if store {
-                self.store_guard(entry, slow);
-            }
-            return self.b.ins().iadd(va, addend);
-        };
-        let go = self.b.create_block();
-        if self.memo_live[key.0][key.1] {
+        let memo = self.memo[key.0][key.1];
+        let live = memo.is_some() && self.memo_live[key.0][key.1];
+        // Where the access continues once the memo holds its page.
+        let go = memo.map(|_| self.b.create_block());
+        if let (Some(at), Some(go), true) = (memo, go, live) {
             let tag = self.b.ins().stack_load(I64, I64, self.frame, at);
             let same = self.b.ins().icmp(IntCC::Equal, masked, tag);
             let probe = self.b.create_block();
@@ -1310,11 +1305,14 @@ impl Emit<'_> {
             self.b.seal_block(probe);
             self.b.switch_to_block(probe);
         }
-        let (addend, entry) = self.tlb_probe(va, masked, access, slow);
+        let (addend, entry) = self.tlb_probe(va, masked, 1 + store as usize, slow);
         if store {
             self.store_guard(entry, slow);
         }
-        if self.memo_live[key.0][key.1] {
+        let (Some(at), Some(go)) = (memo, go) else {
+            return self.b.ins().iadd(va, addend);
+        };
+        if live {
             self.cold_here();
         }
         self.b.ins().stack_store(I64, masked, self.frame, at);
