@@ -53,6 +53,9 @@ pub struct Block {
     /// For a compiling engine: a cached (engine epoch, code) of its
     /// translation, or a marker of the last failed look (code 0).
     pub jit_code: Cell<(u64, usize)>,
+    /// For a compiling engine: the block was seen to be entered by a
+    /// computed jump (a switch table's case).
+    pub jump_target: Cell<bool>,
 }
 
 impl Block {
@@ -63,6 +66,7 @@ impl Block {
             insns,
             jit_count: Cell::new(0),
             jit_code: Cell::new((u64::MAX, 0)),
+            jump_target: Cell::new(false),
         }
     }
 }
@@ -155,6 +159,12 @@ impl BlockCache {
     /// respect to code writes up to the last sync).
     pub fn get(&self, pa: u64) -> Option<Rc<Block>> {
         self.map.get(&pa).cloned()
+    }
+
+    /// Physical addresses of the cached blocks that start in the page at
+    /// `page` (page-aligned), in the order they were decoded.
+    pub fn page_starts(&self, page: u64) -> &[u64] {
+        self.by_page.get(&page).map_or(&[], |v| v.as_slice())
     }
 
     /// Number of cached blocks.

@@ -10,7 +10,7 @@
 use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
-use crate::translate::{direct_targets, internal_edge, translatable};
+use crate::translate::{computed_jump, direct_targets, internal_edge, translatable};
 use crate::worker::{self, Batch, Request};
 use cranelift_jit::JITModule;
 use crossbeam_channel::{Receiver, Sender};
@@ -46,6 +46,11 @@ const IN_FLIGHT: usize = 2;
 pub const REGION_BLOCKS: usize = 8;
 /// Most instructions in one translation.
 pub const REGION_INSNS: usize = 128;
+/// Most guest blocks in a region with a computed jump (the cases of a
+/// switch).
+pub const SWITCH_REGION_BLOCKS: usize = 40;
+/// Most instructions in a region with a computed jump.
+pub const SWITCH_REGION_INSNS: usize = 320;
 
 /// Tuning of the JIT.
 #[derive(Clone, Debug)]
@@ -369,21 +374,46 @@ impl JitEngine {
     /// blocks its direct exits lead to within its page, as far as `hart`
     /// has decoded them and they ran at least an eighth as often as the
     /// threshold (or are hot themselves), up to [`REGION_BLOCKS`] blocks
-    /// and [`REGION_INSNS`] instructions; of those, the region keeps the
-    /// ones from which `first` can be reached again. (Straight-line
-    /// successors gain little from sharing a function and cost compile
-    /// time.) Returns the instructions of all blocks in order and each
-    /// block's (pa, count).
+    /// and [`REGION_INSNS`] instructions. A computed jump (`jr` through a
+    /// register other than a link register: a switch table) leads to the
+    /// blocks of the page that computed jumps were seen to enter while
+    /// they were interpreted; once one is among them, those are
+    /// candidates too, and the limits
+    /// grow to [`SWITCH_REGION_BLOCKS`] and [`SWITCH_REGION_INSNS`]. Of
+    /// the candidates, the region keeps the ones from which `first` can
+    /// be reached again. (Straight-line successors gain little from
+    /// sharing a function and cost compile time.) Returns the
+    /// instructions of all blocks in order and each block's (pa, count).
     fn region(&self, first: &Block, hart: &Hart) -> (Box<[Insn]>, Vec<(u64, usize)>) {
         let single = || (first.insns.clone(), vec![(first.pa, first.insns.len())]);
         if !self.cfg.regions {
             return single();
         }
         let page = first.pa & !0xfff;
+        // The page's blocks that computed jumps were seen to enter.
+        let page_blocks: Vec<u64> = hart
+            .blocks
+            .page_starts(page)
+            .iter()
+            .copied()
+            .filter(|&p| {
+                p & !0xfff == page
+                    && p != first.pa
+                    && hart.blocks.get(p).is_some_and(|b| b.jump_target.get())
+            })
+            .collect();
+        let computed = |b: &Block| b.insns.last().is_some_and(computed_jump);
         let targets = |b: &Block| -> Vec<u64> {
             let Some(last) = b.insns.last() else {
                 return Vec::new();
             };
+            if computed(b) {
+                let mut t = page_blocks.clone();
+                if first.jump_target.get() {
+                    t.push(first.pa);
+                }
+                return t;
+            }
             let off: u64 = b.insns[..b.insns.len() - 1]
                 .iter()
                 .map(|i| i.len as u64)
@@ -395,11 +425,15 @@ impl JitEngine {
                 .map(|x| b.pa.wrapping_add(x as u64))
                 .collect()
         };
+        let (mut max_blocks, mut max_insns) = (REGION_BLOCKS, REGION_INSNS);
+        if computed(first) {
+            (max_blocks, max_insns) = (SWITCH_REGION_BLOCKS, SWITCH_REGION_INSNS);
+        }
         let mut cand: Vec<(Rc<Block>, Vec<u64>)> = Vec::new();
         let mut queue: VecDeque<u64> = targets(first).into();
         let mut n_insns = first.insns.len();
         while let Some(pa) = queue.pop_front() {
-            if cand.len() + 1 >= REGION_BLOCKS {
+            if cand.len() + 1 >= max_blocks {
                 break;
             }
             if pa & !0xfff != page || pa == first.pa || cand.iter().any(|b| b.0.pa == pa) {
@@ -413,10 +447,13 @@ impl JitEngine {
                 Some(Entry::Never) => false,
                 None => b.jit_count.get().saturating_mul(8) >= self.cfg.threshold,
             };
-            if !warm {
+            if !warm || !translatable(b.pa, &b.insns) {
                 continue;
             }
-            if !translatable(b.pa, &b.insns) || n_insns + b.insns.len() > REGION_INSNS {
+            if computed(&b) {
+                (max_blocks, max_insns) = (SWITCH_REGION_BLOCKS, SWITCH_REGION_INSNS);
+            }
+            if n_insns + b.insns.len() > max_insns {
                 continue;
             }
             n_insns += b.insns.len();
@@ -865,6 +902,9 @@ impl Engine for JitEngine {
         // A direct exit that asked for its link slot to be filled with the
         // next block's translation: (block pa, slot).
         let mut pending_link: Option<(u64, usize)> = None;
+        // The last interpreted block ended in a computed jump: the next
+        // one is marked as its target (see `JitEngine::region`).
+        let mut after_computed = false;
         let exit = loop {
             self.sync_code_writes(hart, bus);
             if let Some(t) = hart.pending_interrupt() {
@@ -913,6 +953,10 @@ impl Engine for JitEngine {
                         continue;
                     }
                 };
+                if after_computed {
+                    block.jump_target.set(true);
+                    after_computed = false;
+                }
                 let mut code = self.block_code(&block);
                 if code == 0 && self.cfg.threshold == 0 {
                     // Compile on first sight (with `sync`, before running it).
@@ -954,6 +998,7 @@ impl Engine for JitEngine {
                 let trap = cx.trap.take();
                 let flush = cx.flush_all;
                 self.stats.jit_calls += 1;
+                self.stats.lookups += cx.lookups;
                 self.stats.jit_insns += n;
                 executed += n;
                 if let Some(t) = trap {
@@ -987,6 +1032,7 @@ impl Engine for JitEngine {
                     self.fence_i();
                 }
                 self.count_run(&block, hart, bus);
+                after_computed = !trapped && block.insns.last().is_some_and(computed_jump);
                 (n, trapped)
             };
             if let Some(ls) = self.lockstep.as_mut() {

@@ -109,6 +109,9 @@ pub struct JitCtx<'a> {
     /// The status the last helper returned, stored by the helper thunks
     /// (see [`crate::worker::helper_thunks`]).
     pub status: u64,
+    /// Exits that went through the lookup stub (indirect jumps, and
+    /// exits without a link slot), counted by the stub.
+    pub lookups: u64,
 }
 
 /// One entry of the engine's jump cache: guest pc and [`jc_key`] to the
@@ -280,6 +283,7 @@ impl<'a> JitCtx<'a> {
             link_idx: 0,
             code_seq,
             status: 0,
+            lookups: 0,
         }
     }
 
@@ -314,6 +318,8 @@ pub const CTX_LINK_SRC: i32 = std::mem::offset_of!(JitCtx<'static>, link_src) as
 pub const CTX_LINK_IDX: i32 = std::mem::offset_of!(JitCtx<'static>, link_idx) as i32;
 /// Byte offset of [`JitCtx::status`].
 pub const CTX_STATUS: i32 = std::mem::offset_of!(JitCtx<'static>, status) as i32;
+/// Byte offset of [`JitCtx::lookups`].
+pub const CTX_LOOKUPS: i32 = std::mem::offset_of!(JitCtx<'static>, lookups) as i32;
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 

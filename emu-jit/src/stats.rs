@@ -37,6 +37,8 @@ pub struct JitStats {
     /// Link slots filled by the engine (translated code fills more itself
     /// from the jump cache).
     pub links: u64,
+    /// Exits through the lookup stub (see [`crate::helpers::JitCtx::lookups`]).
+    pub lookups: u64,
     /// Guest instructions retired in translated code.
     pub jit_insns: u64,
     /// Guest instructions retired by the interpreter.
@@ -71,6 +73,7 @@ impl JitStats {
         self.invalidations += o.invalidations;
         self.jit_calls += o.jit_calls;
         self.links += o.links;
+        self.lookups += o.lookups;
         self.jit_insns += o.jit_insns;
         self.interp_insns += o.interp_insns;
         self.loops += o.loops;
@@ -118,8 +121,8 @@ impl fmt::Display for JitStats {
         )?;
         writeln!(
             f,
-            "jit: instructions            {} in JIT code ({frac:.1}%), {} interpreted, {} entries into translated code, {} links made",
-            self.jit_insns, self.interp_insns, self.jit_calls, self.links
+            "jit: instructions            {} in JIT code ({frac:.1}%), {} interpreted, {} entries into translated code, {} links made, {} jump-cache lookups",
+            self.jit_insns, self.interp_insns, self.jit_calls, self.links, self.lookups
         )?;
         writeln!(
             f,

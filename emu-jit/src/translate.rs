@@ -22,15 +22,15 @@
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
-    CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES,
-    JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES,
-    LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
+    CTX_LOOKUPS, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
+    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS,
+    LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, StackSlot, StackSlotData,
-    StackSlotKind, Type, Value,
+    types, AbiParam, Block, BlockCall, InstBuilder, JumpTableData, MemFlagsData, SigRef, Signature,
+    StackSlot, StackSlotData, StackSlotKind, Type, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -464,6 +464,11 @@ pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId), Strin
         let id = define_function(module, sig, |b, p| {
             let next = b.import_signature(translation_signature(ptr));
             let (hart, cx) = (p[0], p[1]);
+            if !link {
+                let n = b.ins().load(I64, flags(), cx, CTX_LOOKUPS);
+                let n = b.ins().iadd_imm_s(n, 1);
+                b.ins().store(flags(), n, cx, CTX_LOOKUPS);
+            }
             let pc = b.ins().load(I64, flags(), hart, PC_OFF);
             let miss = b.create_block();
             let want = link.then(|| {
@@ -998,6 +1003,23 @@ impl Emit<'_> {
             unreachable!("inner edges exist only in regions that count them")
         };
         let saved = (self.defined, self.dirty, self.pending_instret);
+        let more = self.edge_count(d, retired);
+        let out = self.b.create_block();
+        self.b.set_cold_block(out);
+        self.b.ins().brif(more, head, &[], out, &[]);
+        self.b.seal_block(out);
+        self.b.switch_to_block(out);
+        self.pending_instret = 0;
+        let pc = self.pc_at(off as u64);
+        self.exit(Some(pc), 0, Chain::No);
+        (self.defined, self.dirty, self.pending_instret) = saved;
+    }
+
+    /// Before an edge to a head of the region: the region's registers in
+    /// their variables, this block's `retired` instructions added to the
+    /// count `d` of the blocks before. Returns whether the chain budget
+    /// lasts beyond them.
+    fn edge_count(&mut self, d: Variable, retired: i64) -> Value {
         for r in 1..32u8 {
             if self.refs[r as usize] && !self.defined[r as usize] {
                 self.rx(r);
@@ -1015,14 +1037,58 @@ impl Emit<'_> {
         let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
         let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, next);
         self.b.def_var(d, next);
-        let out = self.b.create_block();
-        self.b.set_cold_block(out);
-        self.b.ins().brif(more, head, &[], out, &[]);
-        self.b.seal_block(out);
-        self.b.switch_to_block(out);
+        more
+    }
+
+    /// A computed jump to `target` (virtual) in a region: while the chain
+    /// budget lasts, a target that is the head of one of the region's
+    /// blocks (in the entry's page, at the same offset from the entry pc
+    /// as from its physical address) is entered through a jump table over
+    /// the span of the heads, like a direct inner edge; any other target
+    /// leaves through the lookup stub.
+    fn dispatch(&mut self, target: Value, retired: i64) {
+        let Some(d) = self.dyn_count else {
+            unreachable!("regions with several blocks count their edges")
+        };
+        let saved = (self.defined, self.dirty, self.pending_instret);
+        let more = self.edge_count(d, retired);
+        let table = self.b.create_block();
+        let miss = self.b.create_block();
+        self.b.set_cold_block(miss);
+        self.b.ins().brif(more, table, &[], miss, &[]);
+        self.b.seal_block(table);
+        self.b.switch_to_block(table);
+        // Heads as offsets from the entry (same page, so within ±4 KiB).
+        let offs: Vec<(i64, Block)> = self
+            .heads
+            .iter()
+            .map(|&(p, blk)| (p.wrapping_sub(self.pa) as i64, blk))
+            .collect();
+        let lo = offs.iter().map(|o| o.0).min().unwrap_or(0);
+        let hi = offs.iter().map(|o| o.0).max().unwrap_or(0);
+        let n = ((hi - lo) / 2 + 1) as usize;
+        let pc0 = self.b.ins().stack_load(I64, I64, self.frame, 0);
+        let rel = self.b.ins().isub(target, pc0);
+        let rel = self.add_imm(rel, -lo);
+        // Odd offsets cannot occur (bit 0 of a jalr target is clear and
+        // heads are 2-aligned); out-of-span ones clamp to the default.
+        let idx = self.b.ins().ushr_imm_u(rel, 1);
+        let cap = self.b.ins().iconst(I64, n as i64);
+        let idx = self.b.ins().umin(idx, cap);
+        let idx = self.b.ins().ireduce(I32, idx);
+        let mut entries = vec![miss; n];
+        for &(o, blk) in &offs {
+            entries[((o - lo) / 2) as usize] = blk;
+        }
+        let dfg = &mut self.b.func.dfg;
+        let def = dfg.block_call(miss, &[]);
+        let calls: Vec<BlockCall> = entries.iter().map(|&e| dfg.block_call(e, &[])).collect();
+        let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
+        self.b.ins().br_table(idx, jt);
+        self.b.seal_block(miss);
+        self.b.switch_to_block(miss);
         self.pending_instret = 0;
-        let pc = self.pc_at(off as u64);
-        self.exit(Some(pc), 0, Chain::No);
+        self.exit(Some(target), 0, Chain::Lookup);
         (self.defined, self.dirty, self.pending_instret) = saved;
     }
 
@@ -1132,7 +1198,11 @@ impl Emit<'_> {
                     if let Some(target) = self.inline(insn, off) {
                         // jalr: always the block's last insn.
                         self.pending_instret += 1;
-                        self.exit(Some(target), idx as i64 + 1, Chain::Lookup);
+                        if computed_jump(insn) && self.heads.len() > 1 {
+                            self.dispatch(target, idx as i64 + 1);
+                        } else {
+                            self.exit(Some(target), idx as i64 + 1, Chain::Lookup);
+                        }
                         return;
                     }
                     self.pending_instret += 1;
@@ -2257,14 +2327,26 @@ pub fn direct_targets(last: &Insn, off: u64) -> (Option<i64>, Option<i64>) {
     }
 }
 
-/// Does a direct exit of some block of the region lead to a block of the
-/// region?
+/// A computed jump: `jalr` that links nothing, through a register other
+/// than a link register (a switch table or a threaded interpreter's
+/// dispatch; not a return). In a region it may continue at any of the
+/// region's blocks.
+pub fn computed_jump(i: &Insn) -> bool {
+    i.op == Op::Jalr && i.rd == 0 && !matches!(i.rs1, 1 | 5)
+}
+
+/// Does an exit of some block of the region lead to a block of the
+/// region: a direct one, or a computed jump in a region of several
+/// blocks?
 pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
     let mut start = 0usize;
     for &(pa, n) in blocks {
         let b = &insns[start..start + n];
         start += n;
         let Some(last) = b.last() else { continue };
+        if blocks.len() > 1 && computed_jump(last) {
+            return true;
+        }
         let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
         let (t, f) = direct_targets(last, off);
         for x in [t, f].into_iter().flatten() {

@@ -817,3 +817,147 @@ fn store_after_lr_breaks_the_reservation_in_a_translated_loop() {
     assert!(e.stats().loops >= 1, "{}", e.stats());
     assert!(e.stats().jit_insns > 100, "{}", e.stats());
 }
+
+/// Registers the bytecode loop of [`switch_program`] keeps: the counter
+/// t0, s0 (the buffer), s1 (the bytecode pointer), s2 (the jump table)
+/// and s3 (the code base).
+const SWITCH_KEPT: [u32; 5] = [5, 8, 9, 18, 19];
+/// Bytecode and jump table of [`switch_program`].
+const BYTECODE: u64 = RAM_BASE + 0x1_0000;
+const JUMP_TABLE: u64 = RAM_BASE + 0x1_1000;
+
+/// A loop body instruction of a switch case: the random instructions with
+/// their destination kept off the registers the dispatch uses.
+fn case_insn() -> impl Strategy<Value = u32> {
+    loop_insn().prop_map(|w| {
+        let op = w & 0x7f;
+        let rd = (w >> 7) & 31;
+        if op != 0x23 && op != 0x63 && SWITCH_KEPT.contains(&rd) {
+            (w & !(31 << 7)) | (7 << 7)
+        } else {
+            w
+        }
+    })
+}
+
+/// A bytecode interpreter: each iteration reads a byte, jumps through a
+/// table of code offsets (`jr`: a computed jump) to a case, which ends
+/// with `j tail`; `tail` counts t0 down. Returns the program and the
+/// table's entries (byte offsets into the program): one per case, then
+/// one into the middle of case 0 (not a block head), one to the loop
+/// head and one to the final `ebreak` padding (see `machine`).
+///
+/// ```text
+///  0: addi t0, x0, count
+///  4: lbu  t1, 0(s1)          head
+///  8: addi s1, s1, 1
+/// 12: slli t1, t1, 2
+/// 16: add  t1, t1, s2
+/// 20: lwu  t1, 0(t1)
+/// 24: add  t1, t1, s3
+/// 28: jr   t1
+/// 32: case 0 ... j tail, case 1 ... j tail, ...
+/// tail: addi t0, t0, -1; bne t0, x0, head
+/// ```
+fn switch_program(cases: &[Vec<u32>], count: i32) -> (Vec<u32>, Vec<u32>) {
+    let mut p = vec![
+        i_type(count, 0, 0x13, 5, 0),
+        i_type(0, 4, 0x03, 6, 9),
+        i_type(1, 0, 0x13, 9, 9),
+        i_type(2, 1, 0x13, 6, 6),
+        r_type(0, 0, 0x33, 6, 6, 18),
+        i_type(0, 6, 0x03, 6, 6),
+        r_type(0, 0, 0x33, 6, 6, 19),
+        i_type(0, 0, 0x67, 0, 6),
+    ];
+    let mut table = Vec::new();
+    let mut jumps = Vec::new();
+    for body in cases {
+        table.push(4 * p.len() as u32);
+        p.extend_from_slice(body);
+        jumps.push(p.len());
+        p.push(0);
+    }
+    let tail = p.len();
+    for &j in &jumps {
+        p[j] = j_type(4 * (tail as i32 - j as i32), 0);
+    }
+    p.push(i_type(-1, 0, 0x13, 5, 5));
+    p.push(b_type(4 * (1 - p.len() as i32), 1, 5, 0));
+    table.push(table[0] + 4 * (cases[0].len() as u32 / 2));
+    table.push(4);
+    table.push(4 * p.len() as u32 + 12);
+    (p, table)
+}
+
+/// Write the bytecode and jump table of a [`switch_program`].
+fn switch_setup(m: &mut Machine, bytecode: &[u8], table: &[u32]) {
+    for (i, b) in bytecode.iter().enumerate() {
+        m.bus.write(BYTECODE + i as u64, 1, *b as u64);
+    }
+    for (i, t) in table.iter().enumerate() {
+        m.bus.write(JUMP_TABLE + 4 * i as u64, 4, *t as u64);
+    }
+}
+
+fn switch_regs(regs: [u64; 32]) -> [u64; 32] {
+    let mut regs = regs;
+    regs[9] = BYTECODE;
+    regs[18] = JUMP_TABLE;
+    regs[19] = RAM_BASE;
+    regs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Switch loops (a region whose blocks a computed jump enters through
+    /// a jump table) with random case bodies and random bytecode, some of
+    /// it leading to targets that are not block heads, leave the
+    /// interpreter's state and memory after any budget.
+    #[test]
+    fn random_switch_loops_match_the_interpreter(
+        cases in prop::collection::vec(prop::collection::vec(case_insn(), 1..8), 1..10),
+        bytecode in prop::collection::vec(prop_oneof![8 => 0u8..10, 1 => 10u8..13], 1..300),
+        budget in 20u64..4000,
+        regs in prop::array::uniform32(prop_oneof![any::<u64>(), Just(0u64), (0u64..64)]),
+    ) {
+        let n = cases.len() as u8;
+        // Case numbers beyond the cases are the table's extra entries.
+        let bytecode: Vec<u8> = bytecode
+            .iter()
+            .map(|&b| if b < 10 { b % n } else { n + b - 10 })
+            .collect();
+        let (program, table) = switch_program(&cases, bytecode.len() as i32);
+        let setup = |m: &mut Machine| switch_setup(m, &bytecode, &table);
+        loop_matches(&program, &switch_regs(regs), budget, setup, BUF..BUF + 512)?;
+    }
+}
+
+/// The cases of a hot switch loop become blocks of the loop's region, and
+/// the run matches the interpreter's.
+#[test]
+fn switch_cases_join_the_loop_region() {
+    let cases: Vec<Vec<u32>> = (0..6)
+        .map(|k| vec![i_type(k + 1, 0, 0x13, 10 + k as u32, 10 + k as u32); 2])
+        .collect();
+    let bytecode: Vec<u8> = (0..240).map(|i| (i * 7 % 6) as u8).collect();
+    let (program, table) = switch_program(&cases, bytecode.len() as i32);
+    let regs = switch_regs([0; 32]);
+    let mut a = machine(&program, &regs);
+    let mut b = machine(&program, &regs);
+    switch_setup(&mut a, &bytecode, &table);
+    switch_setup(&mut b, &bytecode, &table);
+    let na = run_interp(&mut a, 100_000);
+    let mut e = jit(20);
+    let nb = run_engine(&mut e, &mut b, 100_000);
+    assert_eq!(na, nb);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    // Head, dispatch, six cases and the tail in one translation, whose
+    // computed jumps stay inside it (a few leave when the chain budget
+    // runs out, and before the cases were all translated).
+    assert!(e.stats().loop_blocks >= 9, "{}", e.stats());
+    assert!(e.stats().jit_insns > 2000, "{}", e.stats());
+    assert!(e.stats().lookups < 20, "{}", e.stats());
+    assert_eq!(b.harts[0].x[10], 2 * 40);
+}
