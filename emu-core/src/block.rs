@@ -13,10 +13,10 @@ use crate::decode::decode;
 use crate::hart::{Hart, Priv};
 use crate::insn::Insn;
 use crate::mmu::Access;
+use crate::pamap::PaMap;
 use crate::ram::CodeWrites;
 use crate::trap::Trap;
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Longest block, in instructions.
@@ -82,8 +82,8 @@ struct JumpEntry {
 
 /// Cache of decoded blocks.
 pub struct BlockCache {
-    map: HashMap<u64, Rc<Block>>,
-    by_page: HashMap<u64, Vec<u64>>,
+    map: PaMap<Rc<Block>>,
+    by_page: PaMap<Vec<u64>>,
     jump: Box<[JumpEntry]>,
     /// Blocks decoded so far (statistics).
     pub decoded: u64,
@@ -103,8 +103,8 @@ impl BlockCache {
     /// An empty cache.
     pub fn new() -> Self {
         BlockCache {
-            map: HashMap::new(),
-            by_page: HashMap::new(),
+            map: PaMap::default(),
+            by_page: PaMap::default(),
             jump: vec![
                 JumpEntry {
                     pc: u64::MAX,

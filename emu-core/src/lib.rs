@@ -18,6 +18,7 @@ pub mod insn;
 pub mod interp;
 pub mod machine;
 pub mod mmu;
+pub mod pamap;
 pub mod pmp;
 pub mod ram;
 pub mod trap;

@@ -159,6 +159,10 @@ pub struct Tlb {
     victims: Box<[[Entry; VICTIMS]; 3]>,
     /// Where the next eviction goes in `victims`, per access type.
     victim_next: [usize; 3],
+    /// Per access type, a bit per slot of `e` whose entry came from a
+    /// superpage (`sfence.vma` of one address looks at those slots, the
+    /// address's own slot and the victims, not at every entry).
+    big: [[u64; TLB_SIZE / 64]; 3],
     /// Pages whose PMP check gave `AllowPage`, as `page | perm << 2 |
     /// privilege` (`u64::MAX` when empty); emptied when PMP CSRs change.
     pmp: Box<[u64; PMP_CACHE]>,
@@ -177,6 +181,7 @@ impl Tlb {
             e: Box::new([[EMPTY; TLB_SIZE]; 3]),
             victims: Box::new([[EMPTY; VICTIMS]; 3]),
             victim_next: [0; 3],
+            big: [[0; TLB_SIZE / 64]; 3],
             pmp: Box::new([u64::MAX; PMP_CACHE]),
         }
     }
@@ -199,16 +204,44 @@ impl Tlb {
         for set in self.victims.iter_mut() {
             set.fill(EMPTY);
         }
+        self.big = [[0; TLB_SIZE / 64]; 3];
+    }
+
+    /// Record whether slot `slot` of `acc`'s TLB now holds a superpage
+    /// entry.
+    fn mark_big(&mut self, a: usize, slot: usize) {
+        let bit = 1u64 << (slot % 64);
+        if self.e[a][slot].span > 12 {
+            self.big[a][slot / 64] |= bit;
+        } else {
+            self.big[a][slot / 64] &= !bit;
+        }
     }
 
     /// Drop the entries that translate virtual address `va`: those of its
     /// page and those that came from a superpage containing it.
     pub fn flush_va(&mut self, va: u64) {
-        let main = self.e.iter_mut().flat_map(|s| s.iter_mut());
-        let victims = self.victims.iter_mut().flat_map(|s| s.iter_mut());
-        for e in main.chain(victims) {
-            if e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0 {
-                *e = EMPTY;
+        let hit = |e: &Entry| e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0;
+        let own = ((va >> 12) as usize) & (TLB_SIZE - 1);
+        for a in 0..3 {
+            for w in 0..TLB_SIZE / 64 {
+                let mut bits = self.big[a][w];
+                if w == own / 64 {
+                    bits |= 1 << (own % 64);
+                }
+                while bits != 0 {
+                    let slot = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if hit(&self.e[a][slot]) {
+                        self.e[a][slot] = EMPTY;
+                        self.big[a][w] &= !(1 << (slot % 64));
+                    }
+                }
+            }
+            for e in self.victims[a].iter_mut() {
+                if hit(e) {
+                    *e = EMPTY;
+                }
             }
         }
     }
@@ -237,7 +270,9 @@ impl Tlb {
     /// any, goes to the victim cache.
     fn insert(&mut self, acc: Access, vpn: u64, e: Entry) {
         let a = acc as usize;
-        let old = std::mem::replace(&mut self.e[a][(vpn as usize) & (TLB_SIZE - 1)], e);
+        let slot = (vpn as usize) & (TLB_SIZE - 1);
+        let old = std::mem::replace(&mut self.e[a][slot], e);
+        self.mark_big(a, slot);
         if old.tag != u64::MAX && old.tag != e.tag {
             let n = self.victim_next[a];
             self.victims[a][n] = old;
@@ -254,6 +289,7 @@ impl Tlb {
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
         let slot = (vpn as usize) & (TLB_SIZE - 1);
         std::mem::swap(&mut self.victims[a][k], &mut self.e[a][slot]);
+        self.mark_big(a, slot);
         Some(self.e[a][slot])
     }
 
@@ -618,5 +654,30 @@ mod tests {
         h.flush_tlb();
         assert_eq!(h.load(bus, A, 8), Ok(0x22));
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
+    }
+
+    /// `sfence.vma` of one address inside a megapage drops the megapage's
+    /// entry, whichever TLB slot the access that filled it used, and keeps
+    /// the 4 KiB entries of other pages.
+    #[test]
+    fn flushing_an_address_drops_its_superpage() {
+        let p1 = RAM_BASE + 0x2_0000;
+        let mut m = machine(p1, p1);
+        // L1 entry 1: a 2 MiB megapage at 0x4020_0000 onto RAM.
+        let mega = A + 0x20_0000;
+        m.bus.write(L1 + 8, 8, leaf(RAM_BASE));
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        assert_eq!(h.load(bus, mega + 0x2_0000, 8), Ok(0x11));
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        // Unmap both; flush an address in the megapage whose 4 KiB slot
+        // differs from the one the entry was filled at.
+        bus.write(L1 + 8, 8, 0);
+        bus.write(L0, 8, 0);
+        h.flush_tlb_va(mega + 0x5_3000);
+        assert!(h.load(bus, mega + 0x2_0000, 8).is_err());
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        h.flush_tlb_va(A);
+        assert!(h.load(bus, A, 8).is_err());
     }
 }
