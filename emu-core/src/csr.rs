@@ -434,7 +434,8 @@ impl Hart {
             new = (new & !mstatus::MPP) | (old & mstatus::MPP);
         }
         self.csr.mstatus = new;
-        let tlb_bits = mstatus::MPRV | mstatus::MPP | mstatus::SUM | mstatus::MXR;
+        // SUM is part of the data TLB entries' tag (`Hart::data_tag_prv`).
+        let tlb_bits = mstatus::MPRV | mstatus::MPP | mstatus::MXR;
         if (old ^ new) & tlb_bits != 0 {
             self.flush_tlb();
             CsrEffect::FlushedTlb

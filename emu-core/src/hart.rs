@@ -127,6 +127,21 @@ impl Hart {
         }
     }
 
+    /// The privilege tag of the TLB entries loads and stores use: the
+    /// [`Hart::data_priv`], except that supervisor accesses with
+    /// mstatus.SUM set are tagged 2 (no privilege's value). Toggling SUM,
+    /// which Linux does around every access to user memory, then switches
+    /// between two sets of entries instead of flushing the TLB.
+    #[inline(always)]
+    pub fn data_tag_prv(&self) -> u64 {
+        let p = self.data_priv();
+        if p == Priv::S && self.csr.mstatus & mstatus::SUM != 0 {
+            2
+        } else {
+            p as u64
+        }
+    }
+
     /// Any interrupt pending and enabled in `mie`, regardless of the global
     /// enables (this is what wakes WFI).
     #[inline]

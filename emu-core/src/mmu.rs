@@ -122,6 +122,9 @@ const EMPTY: Entry = Entry {
 /// Entries of each victim cache (see [`Tlb`]).
 const VICTIMS: usize = 8;
 
+/// Superpages the TLB keeps track of (see `Tlb::big_regions`).
+const BIG_REGIONS: usize = 32;
+
 /// Slots of the PMP result cache.
 const PMP_CACHE: usize = 64;
 
@@ -163,6 +166,11 @@ pub struct Tlb {
     /// superpage (`sfence.vma` of one address looks at those slots, the
     /// address's own slot and the victims, not at every entry).
     big: [[u64; TLB_SIZE / 64]; 3],
+    /// The superpages (virtual base, span) that entries in `e` came from
+    /// since the last full flush, up to [`BIG_REGIONS`] (`None` beyond):
+    /// `sfence.vma` of an address outside all of them skips the marked
+    /// slots.
+    big_regions: Option<Vec<(u64, u64)>>,
     /// Pages whose PMP check gave `AllowPage`, as `page | perm << 2 |
     /// privilege` (`u64::MAX` when empty); emptied when PMP CSRs change.
     pmp: Box<[u64; PMP_CACHE]>,
@@ -182,6 +190,7 @@ impl Tlb {
             victims: Box::new([[EMPTY; VICTIMS]; 3]),
             victim_next: [0; 3],
             big: [[0; TLB_SIZE / 64]; 3],
+            big_regions: Some(Vec::new()),
             pmp: Box::new([u64::MAX; PMP_CACHE]),
         }
     }
@@ -205,13 +214,25 @@ impl Tlb {
             set.fill(EMPTY);
         }
         self.big = [[0; TLB_SIZE / 64]; 3];
+        self.big_regions = Some(Vec::new());
     }
 
     /// Record whether slot `slot` of `acc`'s TLB now holds a superpage
     /// entry.
     fn mark_big(&mut self, a: usize, slot: usize) {
         let bit = 1u64 << (slot % 64);
-        if self.e[a][slot].span > 12 {
+        let e = &self.e[a][slot];
+        if e.span > 12 {
+            let region = ((e.tag >> 2) << 12 & !((1u64 << e.span) - 1), e.span);
+            if let Some(list) = &mut self.big_regions {
+                if !list.contains(&region) {
+                    if list.len() < BIG_REGIONS {
+                        list.push(region);
+                    } else {
+                        self.big_regions = None;
+                    }
+                }
+            }
             self.big[a][slot / 64] |= bit;
         } else {
             self.big[a][slot / 64] &= !bit;
@@ -223,9 +244,13 @@ impl Tlb {
     pub fn flush_va(&mut self, va: u64) {
         let hit = |e: &Entry| e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0;
         let own = ((va >> 12) as usize) & (TLB_SIZE - 1);
+        let in_big = self
+            .big_regions
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|&(base, span)| (va ^ base) >> span == 0));
         for a in 0..3 {
             for w in 0..TLB_SIZE / 64 {
-                let mut bits = self.big[a][w];
+                let mut bits = if in_big { self.big[a][w] } else { 0 };
                 if w == own / 64 {
                     bits |= 1 << (own % 64);
                 }
@@ -250,7 +275,7 @@ impl Tlb {
     /// if it holds that translation.
     #[inline(always)]
     pub fn fetch_ppage(&self, va: u64, prv: Priv) -> Option<u64> {
-        self.lookup(Access::Fetch, va, prv).map(|e| e.ppage)
+        self.lookup(Access::Fetch, va, prv as u64).map(|e| e.ppage)
     }
 
     /// The host addend ([`TLB_ENTRY_ADDEND`]) of the fetch TLB entry for
@@ -282,10 +307,10 @@ impl Tlb {
 
     /// Look `va` up in the victim cache of `acc`; on a hit swap the entry
     /// back into the main TLB (the one there becomes the victim).
-    fn victim_lookup(&mut self, acc: Access, va: u64, prv: Priv) -> Option<Entry> {
+    fn victim_lookup(&mut self, acc: Access, va: u64, tp: u64) -> Option<Entry> {
         let a = acc as usize;
         let vpn = va >> 12;
-        let tag = (vpn << 2) | prv as u64;
+        let tag = (vpn << 2) | tp;
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
         let slot = (vpn as usize) & (TLB_SIZE - 1);
         std::mem::swap(&mut self.victims[a][k], &mut self.e[a][slot]);
@@ -293,11 +318,13 @@ impl Tlb {
         Some(self.e[a][slot])
     }
 
+    /// The entry for `va` with privilege tag `tp` ([`Hart::data_tag_prv`]
+    /// for loads and stores, the privilege for fetches).
     #[inline(always)]
-    fn lookup(&self, acc: Access, va: u64, prv: Priv) -> Option<&Entry> {
+    fn lookup(&self, acc: Access, va: u64, tp: u64) -> Option<&Entry> {
         let vpn = va >> 12;
         let e = &self.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)];
-        (e.tag == (vpn << 2) | prv as u64).then_some(e)
+        (e.tag == (vpn << 2) | tp).then_some(e)
     }
 }
 
@@ -338,15 +365,15 @@ impl Hart {
         len: u64,
         acc: Access,
     ) -> Result<Phys, Trap> {
-        let prv = if acc == Access::Fetch {
-            self.prv
+        let (prv, tp) = if acc == Access::Fetch {
+            (self.prv, self.prv as u64)
         } else {
-            self.data_priv()
+            (self.data_priv(), self.data_tag_prv())
         };
-        if let Some(e) = self.tlb.lookup(acc, va, prv) {
+        if let Some(e) = self.tlb.lookup(acc, va, tp) {
             return Ok(e.phys(va));
         }
-        self.translate_slow(bus, va, len, acc, prv)
+        self.translate_slow(bus, va, len, acc, (prv, tp))
     }
 
     #[inline(never)]
@@ -356,9 +383,9 @@ impl Hart {
         va: u64,
         len: u64,
         acc: Access,
-        prv: Priv,
+        (prv, tp): (Priv, u64),
     ) -> Result<Phys, Trap> {
-        if let Some(e) = self.tlb.victim_lookup(acc, va, prv) {
+        if let Some(e) = self.tlb.victim_lookup(acc, va, tp) {
             return Ok(e.phys(va));
         }
         let mode = if prv == Priv::M {
@@ -385,7 +412,7 @@ impl Hart {
             } else {
                 let host = bus.ram.host_addr() as u64;
                 (
-                    tlb_fast_tag(vpage, 1, prv as u64),
+                    tlb_fast_tag(vpage, 1, tp),
                     host.wrapping_add(ram_page).wrapping_sub(vpage),
                     bus.ram.code_bit(ram_page).unwrap_or((0, 0)),
                 )
@@ -394,7 +421,7 @@ impl Hart {
                 acc,
                 vpn,
                 Entry {
-                    tag: (vpn << 2) | prv as u64,
+                    tag: (vpn << 2) | tp,
                     ppage,
                     ram_off: ram_page,
                     fast,
@@ -592,6 +619,8 @@ impl Hart {
 
 #[cfg(test)]
 mod tests {
+    use super::PTE_U;
+    use crate::csr::mstatus;
     use crate::hart::Priv;
     use crate::machine::{Clock, Machine, RAM_BASE};
 
@@ -654,6 +683,31 @@ mod tests {
         h.flush_tlb();
         assert_eq!(h.load(bus, A, 8), Ok(0x22));
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
+    }
+
+    /// Supervisor loads of a user page follow mstatus.SUM as it toggles
+    /// (entries filled with SUM set are not used with it clear), with no
+    /// TLB flush between.
+    #[test]
+    fn sum_toggles_without_a_flush() {
+        let p1 = RAM_BASE + 0x2_0000;
+        let mut m = machine(p1, p1);
+        m.bus.write(L0, 8, leaf(p1) | PTE_U);
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        let st = h.csr.mstatus;
+        assert!(h.load(bus, A, 8).is_err());
+        h.set_mstatus(st | mstatus::SUM);
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        h.set_mstatus(st);
+        assert!(h.load(bus, A, 8).is_err());
+        assert!(h.store(bus, A, 8, 5).is_err());
+        h.set_mstatus(st | mstatus::SUM);
+        assert_eq!(h.store(bus, A, 8, 5), Ok(()));
+        assert_eq!(h.load(bus, A, 8), Ok(5));
+        h.set_mstatus(st);
+        assert!(h.store(bus, A, 8, 6).is_err());
+        assert!(h.load(bus, A, 8).is_err());
     }
 
     /// `sfence.vma` of one address inside a megapage drops the megapage's

@@ -304,7 +304,7 @@ pub const CTX_DATA_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, data_tag) as
 /// The privilege bits of [`emu_core::mmu::tlb_fast_tag`] for the hart's
 /// loads and stores.
 fn data_tag(h: &Hart) -> u64 {
-    tlb_fast_tag(0, 1, h.data_priv() as u64)
+    tlb_fast_tag(0, 1, h.data_tag_prv())
 }
 /// Byte offset of [`JitCtx::reserved`].
 pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as i32;
