@@ -349,13 +349,13 @@ impl JitEngine {
     /// and [`REGION_INSNS`] instructions. A computed jump (`jr` through a
     /// register other than a link register: a switch table) leads to the
     /// blocks of the page that computed jumps were seen to enter while
-    /// they were interpreted; once one is among them, those are
-    /// candidates too, and the limits
-    /// grow to [`SWITCH_REGION_BLOCKS`] and [`SWITCH_REGION_INSNS`]. Of
-    /// the candidates, the region keeps the ones from which `first` can
-    /// be reached again. (Straight-line successors gain little from
-    /// sharing a function and cost compile time.) Returns the
-    /// instructions of all blocks in order and each block's (pa, count).
+    /// they were interpreted (`Block::jump_target`); once one is among
+    /// the candidates, those are candidates too, and the limits grow to
+    /// [`SWITCH_REGION_BLOCKS`] and [`SWITCH_REGION_INSNS`]. Of the
+    /// candidates, the region keeps the ones from which `first` can be
+    /// reached again. (Straight-line successors gain little from sharing a
+    /// function and cost compile time.) Returns the instructions of all
+    /// blocks in order and each block's (pa, count).
     fn region(&self, first: &Block, hart: &Hart) -> (Box<[Insn]>, Vec<(u64, usize)>) {
         let single = || (first.insns.clone(), vec![(first.pa, first.insns.len())]);
         if !self.cfg.regions {
@@ -881,6 +881,8 @@ impl Engine for JitEngine {
             self.sync_code_writes(hart, bus);
             if let Some(t) = hart.pending_interrupt() {
                 hart.take_trap(t);
+                // The handler is not the jump's target.
+                after_computed = false;
             }
             if let Some(ls) = self.lockstep.as_mut() {
                 ls.boundary(hart.hartid);
@@ -904,6 +906,7 @@ impl Engine for JitEngine {
                     Ok(b) => b,
                     Err(t) => {
                         hart.take_trap(t);
+                        after_computed = false;
                         let stuck = hart.trap_streak >= TRAP_STREAK_YIELD;
                         if let Some(ls) = self.lockstep.as_mut() {
                             let unit = Unit {

@@ -672,15 +672,7 @@ fn ptr_insn() -> impl Strategy<Value = u32> {
         }),
         3 => (ptr(), prop::sample::select(vec![1i32, 4, 8, -8, 24, -24, 2048, -2048, 2047]))
             .prop_map(|(p, step)| i_type(step, 0, 0x13, p, p)),
-        3 => loop_insn().prop_map(|w| {
-            let op = w & 0x7f;
-            let rd = (w >> 7) & 31;
-            if op != 0x23 && op != 0x63 && (PTRS.contains(&rd) || rd == 8) {
-                (w & !(31 << 7)) | (7 << 7)
-            } else {
-                w
-            }
-        }),
+        3 => loop_insn().prop_map(|w| rd_off(w, &[PTRS[0], PTRS[1], PTRS[2], PTRS[3], 8])),
         // lr.d a5, (p); sc.d a6, a5, (p); csrrw x0, mscratch, a5;
         // csrrw x0, satp, x0 (paging off: the window is no longer mapped)
         2 => (0u32..7, ptr()).prop_map(|(k, p)| match k {
@@ -690,6 +682,18 @@ fn ptr_insn() -> impl Strategy<Value = u32> {
             _ => i_type(0x180, 1, 0x73, 0, 0),
         }),
     ]
+}
+
+/// Instruction `w` with a destination in `kept` moved to t2 (x7; stores
+/// and branches have no destination).
+fn rd_off(w: u32, kept: &[u32]) -> u32 {
+    let op = w & 0x7f;
+    let rd = (w >> 7) & 31;
+    if op != 0x23 && op != 0x63 && kept.contains(&rd) {
+        (w & !(31 << 7)) | (7 << 7)
+    } else {
+        w
+    }
 }
 
 /// Pointer starts: around page boundaries, misaligned, at the end of RAM
@@ -829,15 +833,7 @@ const JUMP_TABLE: u64 = RAM_BASE + 0x1_1000;
 /// A loop body instruction of a switch case: the random instructions with
 /// their destination kept off the registers the dispatch uses.
 fn case_insn() -> impl Strategy<Value = u32> {
-    loop_insn().prop_map(|w| {
-        let op = w & 0x7f;
-        let rd = (w >> 7) & 31;
-        if op != 0x23 && op != 0x63 && SWITCH_KEPT.contains(&rd) {
-            (w & !(31 << 7)) | (7 << 7)
-        } else {
-            w
-        }
-    })
+    loop_insn().prop_map(|w| rd_off(w, &SWITCH_KEPT))
 }
 
 /// A bytecode interpreter: each iteration reads a byte, jumps through a
