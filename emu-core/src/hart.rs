@@ -134,7 +134,12 @@ impl Hart {
     /// between two sets of entries instead of flushing the TLB.
     #[inline(always)]
     pub fn data_tag_prv(&self) -> u64 {
-        let p = self.data_priv();
+        self.data_tag_of(self.data_priv())
+    }
+
+    /// [`Hart::data_tag_prv`] for data privilege `p`.
+    #[inline(always)]
+    pub fn data_tag_of(&self, p: Priv) -> u64 {
         if p == Priv::S && self.csr.mstatus & mstatus::SUM != 0 {
             2
         } else {

@@ -93,6 +93,18 @@ struct Entry {
 }
 
 impl Entry {
+    /// Does this entry translate `va` (its page, or its superpage)?
+    #[inline(always)]
+    fn covers(&self, va: u64) -> bool {
+        self.tag != u64::MAX && (self.vpage() ^ va) >> self.span == 0
+    }
+
+    /// The virtual page whose access filled this entry.
+    #[inline(always)]
+    fn vpage(&self) -> u64 {
+        (self.tag >> 2) << 12
+    }
+
     /// Where `va`, in this entry's page, is.
     #[inline(always)]
     fn phys(&self, va: u64) -> Phys {
@@ -223,7 +235,7 @@ impl Tlb {
         let bit = 1u64 << (slot % 64);
         let e = &self.e[a][slot];
         if e.span > 12 {
-            let region = ((e.tag >> 2) << 12 & !((1u64 << e.span) - 1), e.span);
+            let region = (e.vpage() & !((1u64 << e.span) - 1), e.span);
             if let Some(list) = &mut self.big_regions {
                 if !list.contains(&region) {
                     if list.len() < BIG_REGIONS {
@@ -242,7 +254,6 @@ impl Tlb {
     /// Drop the entries that translate virtual address `va`: those of its
     /// page and those that came from a superpage containing it.
     pub fn flush_va(&mut self, va: u64) {
-        let hit = |e: &Entry| e.tag != u64::MAX && (((e.tag >> 2) << 12) ^ va) >> e.span == 0;
         let own = ((va >> 12) as usize) & (TLB_SIZE - 1);
         let in_big = self
             .big_regions
@@ -257,14 +268,14 @@ impl Tlb {
                 while bits != 0 {
                     let slot = w * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    if hit(&self.e[a][slot]) {
+                    if self.e[a][slot].covers(va) {
                         self.e[a][slot] = EMPTY;
                         self.big[a][w] &= !(1 << (slot % 64));
                     }
                 }
             }
             for e in self.victims[a].iter_mut() {
-                if hit(e) {
+                if e.covers(va) {
                     *e = EMPTY;
                 }
             }
@@ -368,7 +379,8 @@ impl Hart {
         let (prv, tp) = if acc == Access::Fetch {
             (self.prv, self.prv as u64)
         } else {
-            (self.data_priv(), self.data_tag_prv())
+            let p = self.data_priv();
+            (p, self.data_tag_of(p))
         };
         if let Some(e) = self.tlb.lookup(acc, va, tp) {
             return Ok(e.phys(va));

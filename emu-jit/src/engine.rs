@@ -362,25 +362,30 @@ impl JitEngine {
             return single();
         }
         let page = first.pa & !0xfff;
-        // The page's blocks that computed jumps were seen to enter.
-        let page_blocks: Vec<u64> = hart
-            .blocks
-            .page_starts(page)
-            .iter()
-            .copied()
-            .filter(|&p| {
-                p & !0xfff == page
-                    && p != first.pa
-                    && hart.blocks.get(p).is_some_and(|b| b.jump_target.get())
+        // The page's blocks that computed jumps were seen to enter (looked
+        // up once a computed jump is among the candidates).
+        let page_blocks = std::cell::OnceCell::new();
+        let jump_targets = || -> &Vec<u64> {
+            page_blocks.get_or_init(|| {
+                hart.blocks
+                    .page_starts(page)
+                    .iter()
+                    .copied()
+                    .filter(|&p| {
+                        p & !0xfff == page
+                            && p != first.pa
+                            && hart.blocks.get(p).is_some_and(|b| b.jump_target.get())
+                    })
+                    .collect()
             })
-            .collect();
+        };
         let computed = |b: &Block| b.insns.last().is_some_and(computed_jump);
         let targets = |b: &Block| -> Vec<u64> {
             let Some(last) = b.insns.last() else {
                 return Vec::new();
             };
             if computed(b) {
-                let mut t = page_blocks.clone();
+                let mut t = jump_targets().clone();
                 if first.jump_target.get() {
                     t.push(first.pa);
                 }

@@ -337,9 +337,7 @@ impl Translator {
             memo_live: [[false; 2]; 32],
             has_fp,
         };
-        if has_fp {
-            t.save_fp_state();
-        }
+        t.save_fp_state();
         if looped {
             for r in 1..32u8 {
                 if refs[r as usize] {
@@ -1273,9 +1271,7 @@ impl Emit<'_> {
                     // instret are already in place.
                     self.check_trap(st, pc, idx as i64);
                     self.clear_memos();
-                    if self.has_fp {
-                        self.save_fp_state();
-                    }
+                    self.save_fp_state();
                     // Reload what the helper may have written on next use.
                     match regs {
                         Some((_, _, true)) => {
@@ -1399,8 +1395,12 @@ impl Emit<'_> {
     /// now. Inline F/D instructions test it instead of loading mstatus,
     /// `fflags` and `frm` each time. Only helpers change those (inline
     /// instructions run only when they change nothing), so it is saved
-    /// at entry and again after every FP or exec helper.
+    /// at entry and again after every FP or exec helper. Nothing for a
+    /// region without F/D instructions.
     fn save_fp_state(&mut self) {
+        if !self.has_fp {
+            return;
+        }
         let b = &mut self.b;
         let ms = b.ins().load(I64, flags(), self.hart, MSTATUS_OFF);
         let fs = b.ins().band_imm_s(ms, mstatus::FS as i64);
