@@ -1,5 +1,6 @@
 //! Where compile time goes: module creation, translation, finalize, free.
 //! `cargo run --release -p emu-jit --example compile_timing`
+//! (`PASSES=1`: Cranelift's time per pass; `SHOW_IR=1`: the IR).
 
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
@@ -45,7 +46,12 @@ fn main() {
         let isa = host_isa_with(opt, ra).unwrap();
         let opt = format!("{opt}/{ra}");
         let mut tr = Translator::new();
-        for (name, b) in [("int7", &int_loop), ("mem10", &mem)] {
+        // A small block that leaves both ways (add, xor, bne forward).
+        let small: Vec<_> = [0x0055_0533u32, 0x00a5_c5b3, 0x0005_1863]
+            .iter()
+            .map(|w| decode(*w))
+            .collect();
+        for (name, b) in [("small3", &small), ("int7", &int_loop), ("mem10", &mem)] {
             let n = 300;
             let t = Instant::now();
             for _ in 0..n {
@@ -59,6 +65,12 @@ fn main() {
                 tr.translate_block(&mut m, b, 0x8000_0000, None).unwrap();
             }
             let tr_only = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+            if std::env::var_os("PASSES").is_some() {
+                println!(
+                    "{opt} {name}:\n{}",
+                    cranelift_codegen::timing::take_current()
+                );
+            }
             if std::env::var_os("SHOW_IR").is_some() {
                 println!("{}", tr.last_ir());
             }

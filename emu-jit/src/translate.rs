@@ -322,6 +322,8 @@ impl Translator {
             dirty: [false; 32],
             pending_instret: 0,
             trap_exit: None,
+            ret_exit: None,
+            miss_exit: None,
             sigs,
             pa,
             links_addr,
@@ -363,7 +365,7 @@ impl Translator {
             t.body(&insns[start..start + n], bpa.wrapping_sub(pa));
             start += n;
         }
-        t.finish_trap_exit();
+        t.finish_exits();
         let targets = std::mem::take(&mut t.link_targets);
         t.b.seal_all_blocks();
         t.b.finalize(tcfg);
@@ -532,6 +534,10 @@ struct Emit<'a> {
     pending_instret: i64,
     /// The shared exit of helpers that trapped.
     trap_exit: Option<Block>,
+    /// The shared return to the engine (see [`Emit::ret_block`]).
+    ret_exit: Option<Block>,
+    /// The shared exit for empty link slots (see [`Emit::miss_block`]).
+    miss_exit: Option<Block>,
     sigs: Sigs,
     /// Physical address of the block.
     pa: u64,
@@ -901,28 +907,50 @@ impl Emit<'_> {
     /// mapping the page as when the entry was made). Without a next
     /// translation control returns to the engine.
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
-        let mut pc = pc;
         if let Chain::Direct(off, _) = chain {
-            let target = self.pa.wrapping_add(off as u64);
-            if let Some(&(_, head)) = self.heads.iter().find(|h| h.0 == target) {
+            if let Some(head) = self.head_at(off) {
                 self.inner_edge(off, retired, head);
                 return;
             }
-            pc = Some(self.pc_at(off as u64));
         }
+        let left = self.exit_prep(retired);
+        self.exit_to(pc, left, chain);
+    }
+
+    /// The region's block at offset `off` from the entry, if an edge
+    /// there stays inside the translation.
+    fn head_at(&self, off: i64) -> Option<Block> {
+        let target = self.pa.wrapping_add(off as u64);
+        self.heads.iter().find(|h| h.0 == target).map(|h| h.1)
+    }
+
+    /// The part of an exit that does not depend on where it goes: dirty
+    /// registers written back, `instret` advanced by the pending count,
+    /// `retired` charged to the chain budget. Returns the budget left.
+    /// (The two exits of a branch share it.)
+    fn exit_prep(&mut self, retired: i64) -> Value {
         self.write_back();
         self.add_unsynced_instret();
+        let r = self.uncharged(retired);
+        self.charge(r)
+    }
+
+    /// The rest of an exit after [`Emit::exit_prep`] (`left`: the budget
+    /// left): the pc stored and the next translation entered (see
+    /// [`Emit::exit`]).
+    fn exit_to(&mut self, pc: Option<Value>, left: Value, chain: Chain) {
+        let mut pc = pc;
+        if let Chain::Direct(off, _) = chain {
+            pc = Some(self.pc_at(off as u64));
+        }
         if let Some(pc) = pc {
             self.b.ins().store(flags(), pc, self.hart, PC_OFF);
         }
-        let r = self.uncharged(retired);
-        let left = self.charge(r);
         if pc.is_none() || chain == Chain::No {
             self.b.ins().return_(&[]);
             return;
         }
-        let ret = self.b.create_block();
-        self.b.set_cold_block(ret);
+        let ret = self.ret_block();
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
         let go = self.b.create_block();
         self.fast_or_slow(more, go, ret);
@@ -951,29 +979,16 @@ impl Emit<'_> {
                 let slot_v = self.b.ins().iconst(I64, slot as i64);
                 let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
                 let jump = self.b.create_block();
-                let miss = self.b.create_block();
-                self.b.set_cold_block(miss);
-                self.fast_or_slow(code, jump, miss);
+                let miss = self.miss_block();
+                let idx_v = self.b.ins().iconst(I64, idx as i64);
+                self.b
+                    .ins()
+                    .brif(code, jump, &[], miss, &[slot_v.into(), idx_v.into()]);
+                self.b.seal_block(jump);
+                self.b.switch_to_block(jump);
                 self.b
                     .ins()
                     .return_call_indirect(self.sigs.next, code, &[hart, cx]);
-                self.b.seal_block(miss);
-                self.b.switch_to_block(miss);
-                match self.stubs {
-                    Some(st) => {
-                        let f = self.b.ins().iconst(I64, st.link as i64);
-                        self.b
-                            .ins()
-                            .return_call_indirect(self.sigs.link, f, &[hart, cx, slot_v]);
-                    }
-                    None => {
-                        let src = self.b.ins().iconst(I64, self.pa as i64);
-                        let ix = self.b.ins().iconst(I64, idx as i64);
-                        self.b.ins().store(flags(), src, cx, CTX_LINK_SRC);
-                        self.b.ins().store(flags(), ix, cx, CTX_LINK_IDX);
-                        self.b.ins().return_(&[]);
-                    }
-                }
             }
             None => match self.stubs {
                 Some(st) => {
@@ -987,9 +1002,68 @@ impl Emit<'_> {
                 }
             },
         }
-        self.b.seal_block(ret);
-        self.b.switch_to_block(ret);
-        self.b.ins().return_(&[]);
+    }
+
+    /// The translation's shared return to the engine (cold; everything
+    /// is stored before it is entered).
+    fn ret_block(&mut self) -> Block {
+        match self.ret_exit {
+            Some(b) => b,
+            None => {
+                let b = self.b.create_block();
+                self.b.set_cold_block(b);
+                self.ret_exit = Some(b);
+                b
+            }
+        }
+    }
+
+    /// The translation's shared exit for a direct exit whose link slot is
+    /// still empty (cold; parameters: the slot's address and index): the
+    /// link stub, or without stubs the engine asked to fill the slot.
+    fn miss_block(&mut self) -> Block {
+        match self.miss_exit {
+            Some(b) => b,
+            None => {
+                let b = self.b.create_block();
+                self.b.append_block_param(b, I64);
+                self.b.append_block_param(b, I64);
+                self.b.set_cold_block(b);
+                self.miss_exit = Some(b);
+                b
+            }
+        }
+    }
+
+    /// Emit the shared exits (after the body: all their predecessors are
+    /// known).
+    fn finish_exits(&mut self) {
+        self.finish_trap_exit();
+        if let Some(b) = self.miss_exit {
+            self.b.seal_block(b);
+            self.b.switch_to_block(b);
+            let p = self.b.block_params(b).to_vec();
+            let (hart, cx) = (self.hart, self.cx);
+            match self.stubs {
+                Some(st) => {
+                    let f = self.b.ins().iconst(I64, st.link as i64);
+                    self.b
+                        .ins()
+                        .return_call_indirect(self.sigs.link, f, &[hart, cx, p[0]]);
+                }
+                None => {
+                    let src = self.b.ins().iconst(I64, self.pa as i64);
+                    self.b.ins().store(flags(), src, cx, CTX_LINK_SRC);
+                    self.b.ins().store(flags(), p[1], cx, CTX_LINK_IDX);
+                    self.b.ins().return_(&[]);
+                }
+            }
+        }
+        if let Some(b) = self.ret_exit {
+            self.b.seal_block(b);
+            self.b.switch_to_block(b);
+            self.b.ins().return_(&[]);
+        }
     }
 
     /// A direct exit to block `head` of the region: with the chain budget
@@ -1172,15 +1246,28 @@ impl Emit<'_> {
                     self.pending_instret += 1;
                     let taken = self.b.create_block();
                     let fall = self.b.create_block();
+                    let retired = idx as i64 + 1;
+                    let t_off = (off as i64).wrapping_add(insn.imm as i64);
+                    let f_off = next_off as i64;
+                    if self.head_at(t_off).is_none() && self.head_at(f_off).is_none() {
+                        // Both ways leave: one write-back and charge.
+                        let left = self.exit_prep(retired);
+                        self.b.ins().brif(c, taken, &[], fall, &[]);
+                        self.b.seal_block(taken);
+                        self.b.seal_block(fall);
+                        self.b.switch_to_block(taken);
+                        self.exit_to(None, left, Chain::Direct(t_off, 0));
+                        self.b.switch_to_block(fall);
+                        self.exit_to(None, left, Chain::Direct(f_off, 1));
+                        return;
+                    }
                     self.b.ins().brif(c, taken, &[], fall, &[]);
                     self.b.seal_block(taken);
                     self.b.seal_block(fall);
-                    let retired = idx as i64 + 1;
                     self.b.switch_to_block(taken);
-                    let t_off = (off as i64).wrapping_add(insn.imm as i64);
                     self.exit(None, retired, Chain::Direct(t_off, 0));
                     self.b.switch_to_block(fall);
-                    self.exit(None, retired, Chain::Direct(next_off as i64, 1));
+                    self.exit(None, retired, Chain::Direct(f_off, 1));
                     return;
                 }
                 Kind::Inline if insn.op == Op::Jal => {
