@@ -338,6 +338,9 @@ impl Translator {
             memo,
             memo_live: [[false; 2]; 32],
             has_fp,
+            store_through: !looped,
+            last_write: [u16::MAX; 32],
+            cur_insn: 0,
         };
         t.save_fp_state();
         if looped {
@@ -530,6 +533,17 @@ struct Emit<'a> {
     defined: [bool; 32],
     /// The variable differs from the hart's register file.
     dirty: [bool; 32],
+    /// The last write of a register in the block is stored into the
+    /// hart at once, so that the block's final exits need no write-back
+    /// and its trap paths only that of registers written again later
+    /// (translations without inner edges; loops keep their registers in
+    /// variables across iterations).
+    store_through: bool,
+    /// Index in the current block of the last instruction that writes
+    /// each register (`u16::MAX`: none).
+    last_write: [u16; 32],
+    /// Index in the current block of the instruction being emitted.
+    cur_insn: u16,
     /// Instructions retired since `instret` was last stored.
     pending_instret: i64,
     /// The shared exit of helpers that trapped.
@@ -649,7 +663,14 @@ impl Emit<'_> {
         }
         self.b.def_var(self.regs[r], v);
         self.defined[r] = true;
-        self.dirty[r] = true;
+        if self.store_through && self.last_write[r] == self.cur_insn {
+            self.b
+                .ins()
+                .store(flags(), v, self.hart, X_OFF + 8 * r as i32);
+            self.dirty[r] = false;
+        } else {
+            self.dirty[r] = true;
+        }
     }
 
     fn pc_at(&mut self, off: u64) -> Value {
@@ -1234,7 +1255,14 @@ impl Emit<'_> {
     fn body(&mut self, insns: &[Insn], base: u64) {
         let mut off = base;
         let n = insns.len();
+        self.last_write = [u16::MAX; 32];
         for (idx, insn) in insns.iter().enumerate() {
+            if writes_x(insn) {
+                self.last_write[(insn.rd & 31) as usize] = idx as u16;
+            }
+        }
+        for (idx, insn) in insns.iter().enumerate() {
+            self.cur_insn = idx as u16;
             let last = idx + 1 == n;
             let next_off = off.wrapping_add(insn.len as u64);
             match kind(insn.op) {
@@ -2396,6 +2424,17 @@ fn int_regs(i: &Insn) -> (bool, bool, bool) {
         Kind::FpMem => (true, false, false),
         Kind::Exec | Kind::Fp => exec_regs(i.op).unwrap_or((true, true, true)),
         _ => (true, true, true),
+    }
+}
+
+/// Does `i` write its integer `rd` (as far as translated code sees: an
+/// exec or FP helper writes it in the hart)?
+fn writes_x(i: &Insn) -> bool {
+    match kind(i.op) {
+        Kind::Inline => !is_branch(i.op),
+        Kind::Load => true,
+        Kind::Store | Kind::FpMem => false,
+        Kind::Exec | Kind::Fp => exec_regs(i.op).is_none_or(|(_, _, wr)| wr),
     }
 }
 
