@@ -28,6 +28,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+/// A block inside a queued or installed loop translation is translated
+/// on its own only after this many times the threshold of interpreted
+/// runs (it is entered from outside the loop that often); before, it
+/// would mostly be a second copy of code the loop already holds.
+const COVERED_THRESHOLD_FACTOR: u32 = 8;
+
 /// Default [`JitConfig::threshold`]. Compiling costs the hart too (the
 /// compile thread shares the host's cores), so only blocks that have
 /// shown they are hot are compiled: on the Debian boot, 500 compiles
@@ -202,8 +208,9 @@ pub struct JitEngine {
     entries: PaMap<Entry>,
     by_page: PaMap<Vec<u64>>,
     /// Blocks inside a loop region queued for another head (block →
-    /// head): when such a block turns hot itself it is translated alone,
-    /// not as one more copy of the same loop.
+    /// head): such a block is translated (alone, not as one more copy of
+    /// the same loop) only once it is still interpreted
+    /// [`COVERED_THRESHOLD_FACTOR`] times the threshold.
     covered: PaMap<u64>,
     fast: Box<[Slot]>,
     /// Jump cache (pc, hart, privilege) → translation; read by
@@ -520,6 +527,19 @@ impl JitEngine {
             }
             Some(_) => return,
             None => {}
+        }
+        // A block inside a loop translation that is queued or installed
+        // runs in it; it gets its own translation only if it is still
+        // interpreted that often (entered from outside the loop).
+        if block.jit_count.get() < COVERED_THRESHOLD_FACTOR.saturating_mul(self.cfg.threshold)
+            && self.covered.get(&block.pa).is_some_and(|h| {
+                matches!(
+                    self.entries.get(h),
+                    Some(Entry::Pending(..) | Entry::Compiled(_))
+                )
+            })
+        {
+            return;
         }
         let page = block.pa & !0xfff;
         let bytes: u64 = block.insns.iter().map(|i| i.len as u64).sum();

@@ -957,3 +957,41 @@ fn switch_cases_join_the_loop_region() {
     assert!(e.stats().lookups < 20, "{}", e.stats());
     assert_eq!(b.harts[0].x[10], 2 * 40);
 }
+
+/// A block that turns hot inside a loop translation already queued gets
+/// no translation of its own while nothing enters it from outside the
+/// loop; one that is entered from outside that often does.
+#[test]
+fn loop_members_are_translated_alone_only_when_entered_from_outside() {
+    // 0: addi a0, a0, 1; 4: blt a0, a1, +8 (to 12); 8: ebreak
+    // 12: addi a3, a3, 2; 16: jal x0, -16 (to 0)
+    let program = [
+        i_type(1, 0, 0x13, 10, 10),
+        b_type(8, 4, 10, 11),
+        EBREAK,
+        i_type(2, 0, 0x13, 13, 13),
+        j_type(-16, 0),
+    ];
+    // The loop does not end within the budget.
+    let mut regs = [0u64; 32];
+    regs[11] = 1 << 40;
+    let mut a = machine(&program, &regs);
+    let mut b = machine(&program, &regs);
+    let na = run_interp(&mut a, 10_000);
+    let mut e = jit(20);
+    let nb = run_engine(&mut e, &mut b, 10_000);
+    assert_eq!(na, nb);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(b.harts[0].x[13] > 4000);
+    // The loop (both blocks) is the only translation.
+    assert_eq!(e.stats().translations, 1, "{}", e.stats());
+    assert_eq!(e.stats().loop_blocks, 2, "{}", e.stats());
+
+    // Now the second block is entered from outside the loop over and over
+    // (each run starts at it): it is translated alone after all.
+    for _ in 0..400 {
+        b.harts[0].pc = RAM_BASE + 12;
+        run_engine(&mut e, &mut b, 3);
+    }
+    assert_eq!(e.stats().translations, 2, "{}", e.stats());
+}
