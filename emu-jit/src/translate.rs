@@ -1028,32 +1028,33 @@ impl Emit<'_> {
     /// The translation's shared return to the engine (cold; everything
     /// is stored before it is entered).
     fn ret_block(&mut self) -> Block {
-        match self.ret_exit {
-            Some(b) => b,
-            None => {
-                let b = self.b.create_block();
-                self.b.set_cold_block(b);
-                self.ret_exit = Some(b);
-                b
-            }
-        }
+        let mut slot = self.ret_exit;
+        let b = self.shared_cold(&mut slot, 0);
+        self.ret_exit = slot;
+        b
     }
 
     /// The translation's shared exit for a direct exit whose link slot is
     /// still empty (cold; parameters: the slot's address and index): the
     /// link stub, or without stubs the engine asked to fill the slot.
     fn miss_block(&mut self) -> Block {
-        match self.miss_exit {
-            Some(b) => b,
-            None => {
-                let b = self.b.create_block();
+        let mut slot = self.miss_exit;
+        let b = self.shared_cold(&mut slot, 2);
+        self.miss_exit = slot;
+        b
+    }
+
+    /// The cold block in `slot`, created with `params` I64 parameters on
+    /// first use (the shared exits, emitted after the body).
+    fn shared_cold(&mut self, slot: &mut Option<Block>, params: usize) -> Block {
+        *slot.get_or_insert_with(|| {
+            let b = self.b.create_block();
+            for _ in 0..params {
                 self.b.append_block_param(b, I64);
-                self.b.append_block_param(b, I64);
-                self.b.set_cold_block(b);
-                self.miss_exit = Some(b);
-                b
             }
-        }
+            self.b.set_cold_block(b);
+            b
+        })
     }
 
     /// Emit the shared exits (after the body: all their predecessors are
@@ -1191,18 +1192,9 @@ impl Emit<'_> {
     /// advanced by the pending count, `retired` charged); otherwise
     /// continue.
     fn check_trap(&mut self, status: Value, trap_pc: Value, retired: i64) {
-        let exit = match self.trap_exit {
-            Some(b) => b,
-            None => {
-                let b = self.b.create_block();
-                self.b.append_block_param(b, I64);
-                self.b.append_block_param(b, I64);
-                self.b.append_block_param(b, I64);
-                self.b.set_cold_block(b);
-                self.trap_exit = Some(b);
-                b
-            }
-        };
+        let mut slot = self.trap_exit;
+        let exit = self.shared_cold(&mut slot, 3);
+        self.trap_exit = slot;
         let cont = self.b.create_block();
         let site = if self.dirty.iter().any(|d| *d) {
             let site = self.b.create_block();
@@ -1277,25 +1269,23 @@ impl Emit<'_> {
                     let retired = idx as i64 + 1;
                     let t_off = (off as i64).wrapping_add(insn.imm as i64);
                     let f_off = next_off as i64;
-                    if self.head_at(t_off).is_none() && self.head_at(f_off).is_none() {
-                        // Both ways leave: one write-back and charge.
-                        let left = self.exit_prep(retired);
-                        self.b.ins().brif(c, taken, &[], fall, &[]);
-                        self.b.seal_block(taken);
-                        self.b.seal_block(fall);
-                        self.b.switch_to_block(taken);
-                        self.exit_to(None, left, Chain::Direct(t_off, 0));
-                        self.b.switch_to_block(fall);
-                        self.exit_to(None, left, Chain::Direct(f_off, 1));
-                        return;
-                    }
+                    // When both ways leave the translation, they share one
+                    // write-back, `instret` update and charge.
+                    let left = (self.head_at(t_off).is_none() && self.head_at(f_off).is_none())
+                        .then(|| self.exit_prep(retired));
                     self.b.ins().brif(c, taken, &[], fall, &[]);
                     self.b.seal_block(taken);
                     self.b.seal_block(fall);
-                    self.b.switch_to_block(taken);
-                    self.exit(None, retired, Chain::Direct(t_off, 0));
-                    self.b.switch_to_block(fall);
-                    self.exit(None, retired, Chain::Direct(f_off, 1));
+                    for (blk, chain) in [
+                        (taken, Chain::Direct(t_off, 0)),
+                        (fall, Chain::Direct(f_off, 1)),
+                    ] {
+                        self.b.switch_to_block(blk);
+                        match left {
+                            Some(left) => self.exit_to(None, left, chain),
+                            None => self.exit(None, retired, chain),
+                        }
+                    }
                     return;
                 }
                 Kind::Inline if insn.op == Op::Jal => {
