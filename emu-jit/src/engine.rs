@@ -531,13 +531,9 @@ impl JitEngine {
         // A block inside a loop translation that is queued or installed
         // runs in it; it gets its own translation only if it is still
         // interpreted that often (entered from outside the loop).
-        if block.jit_count.get() < COVERED_THRESHOLD_FACTOR.saturating_mul(self.cfg.threshold)
-            && self.covered.get(&block.pa).is_some_and(|h| {
-                matches!(
-                    self.entries.get(h),
-                    Some(Entry::Pending(..) | Entry::Compiled(_))
-                )
-            })
+        let in_loop = self.in_live_loop(block.pa);
+        if in_loop
+            && block.jit_count.get() < COVERED_THRESHOLD_FACTOR.saturating_mul(self.cfg.threshold)
         {
             return;
         }
@@ -549,13 +545,6 @@ impl JitEngine {
             let id = self.next_id;
             self.next_id += 1;
             self.entries.insert(block.pa, Entry::Pending(id, 0));
-            let head = self.covered.get(&block.pa).copied();
-            let in_loop = head.is_some_and(|h| {
-                matches!(
-                    self.entries.get(&h),
-                    Some(Entry::Pending(..) | Entry::Compiled(_))
-                )
-            });
             let (insns, blocks) = if in_loop {
                 (block.insns.clone(), vec![(block.pa, block.insns.len())])
             } else {
@@ -584,6 +573,17 @@ impl JitEngine {
         if self.queue.len() >= self.cfg.batch || self.cfg.sync {
             self.send_queue();
         }
+    }
+
+    /// Is the block at `pa` inside the loop translation of another head
+    /// that is queued or installed?
+    fn in_live_loop(&self, pa: u64) -> bool {
+        self.covered.get(&pa).is_some_and(|h| {
+            matches!(
+                self.entries.get(h),
+                Some(Entry::Pending(..) | Entry::Compiled(_))
+            )
+        })
     }
 
     /// Hand queued requests to the worker. At most [`IN_FLIGHT`] batches
