@@ -17,7 +17,7 @@ use crate::pamap::PaMap;
 use crate::ram::CodeWrites;
 use crate::trap::Trap;
 use std::cell::Cell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 /// Longest block, in instructions.
 pub const MAX_BLOCK_INSNS: usize = 64;
@@ -41,33 +41,127 @@ fn jump_slot(pc: u64) -> usize {
     pc_slot(pc, JUMP_CACHE)
 }
 
-/// A decoded block.
-#[derive(Debug)]
-pub struct Block {
+/// A decoded block: a header and its instructions inline after it (one
+/// allocation, so that running a block touches few cache lines). The
+/// fields are in the order they are read.
+#[repr(C)]
+pub struct BlockOf<T: ?Sized> {
     /// Guest physical address of the first instruction.
     pub pa: u64,
-    /// The instructions, in order.
-    pub insns: Box<[Insn]>,
-    /// For a compiling engine: executions counted so far.
-    pub jit_count: Cell<u32>,
     /// For a compiling engine: a cached (engine epoch, code) of its
     /// translation, or a marker of the last failed look (code 0).
     pub jit_code: Cell<(u64, usize)>,
+    /// For a compiling engine: executions counted so far.
+    pub jit_count: Cell<u32>,
     /// For a compiling engine: the block was seen to be entered by a
     /// computed jump (a switch table's case).
     pub jump_target: Cell<bool>,
+    /// The successor slot the next new successor replaces.
+    succ_victim: Cell<u8>,
+    /// Dropped from the block cache (its code was written): links to it
+    /// are dead.
+    dead: Cell<bool>,
+    /// For a block of one instruction that straddles two pages: the
+    /// physical page of its second half ([`NO_PAGE`] otherwise). Such a
+    /// block is valid only while the second page maps there too.
+    pub pa_hi: u64,
+    /// The blocks seen to follow this one (see [`Succ`]), so that the
+    /// next block is usually found in the one just run rather than in the
+    /// jump cache (whose entries are rarely still in the host's caches
+    /// when the guest runs cold code).
+    succ: [Succ; 2],
+    /// The instructions, in order.
+    pub insns: T,
+}
+
+/// A decoded block (see [`BlockOf`]).
+pub type Block = BlockOf<[Insn]>;
+
+/// [`BlockOf::pa_hi`] of a block within one page.
+pub const NO_PAGE: u64 = u64::MAX;
+
+/// A successor link: the virtual pc it was made for and the block,
+/// weakly (blocks link each other in cycles).
+#[derive(Default)]
+#[repr(C)]
+struct Succ {
+    pc: Cell<u64>,
+    block: Cell<Option<Weak<Block>>>,
+}
+
+impl Succ {
+    /// The linked block if the link is for `pc` and the block is live.
+    #[inline(always)]
+    fn get(&self, pc: u64) -> Option<Rc<Block>> {
+        if self.pc.get() != pc {
+            return None;
+        }
+        let w = self.block.take();
+        let b = w.as_ref().and_then(Weak::upgrade);
+        self.block.set(w);
+        b.filter(|b| !b.dead.get())
+    }
+}
+
+fn make<const N: usize>(pa: u64, pa_hi: u64, insns: &[Insn]) -> Rc<Block> {
+    let insns: [Insn; N] = insns.try_into().expect("length checked by the caller");
+    Rc::new(BlockOf {
+        pa,
+        jit_code: Cell::new((u64::MAX, 0)),
+        jit_count: Cell::new(0),
+        jump_target: Cell::new(false),
+        succ_victim: Cell::new(0),
+        dead: Cell::new(false),
+        pa_hi,
+        succ: Default::default(),
+        insns,
+    })
+}
+
+/// `make::<N>` for every block length up to [`MAX_BLOCK_INSNS`].
+macro_rules! make_by_len {
+    ($n:expr, $pa:expr, $hi:expr, $insns:expr; $($k:literal)*) => {
+        match $n {
+            $($k => make::<$k>($pa, $hi, $insns),)*
+            _ => panic!("blocks hold 1 to {MAX_BLOCK_INSNS} instructions, not {}", $n),
+        }
+    };
 }
 
 impl Block {
-    /// A block of `insns` at physical address `pa`.
-    pub fn new(pa: u64, insns: Box<[Insn]>) -> Self {
-        Block {
-            pa,
-            insns,
-            jit_count: Cell::new(0),
-            jit_code: Cell::new((u64::MAX, 0)),
-            jump_target: Cell::new(false),
-        }
+    /// A block of `insns` (1 to [`MAX_BLOCK_INSNS`]) at physical address
+    /// `pa` (`pa_hi`: see [`BlockOf::pa_hi`]).
+    pub fn new(pa: u64, pa_hi: u64, insns: &[Insn]) -> Rc<Block> {
+        make_by_len!(insns.len(), pa, pa_hi, insns;
+            1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+            33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60
+            61 62 63 64)
+    }
+
+    /// The live successor linked for `pc`, if any.
+    #[inline(always)]
+    fn successor(&self, pc: u64) -> Option<Rc<Block>> {
+        self.succ[0].get(pc).or_else(|| self.succ[1].get(pc))
+    }
+
+    /// Link `b` as this block's successor at `pc` (replacing the older
+    /// of the two links).
+    fn link(&self, pc: u64, b: &Rc<Block>) {
+        let v = self.succ_victim.get() as usize & 1;
+        self.succ_victim.set(v as u8 ^ 1);
+        let s = &self.succ[v];
+        s.pc.set(pc);
+        s.block.set(Some(Rc::downgrade(b)));
+    }
+}
+
+impl std::fmt::Debug for Block {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Block")
+            .field("pa", &self.pa)
+            .field("pa_hi", &self.pa_hi)
+            .field("insns", &&self.insns)
+            .finish_non_exhaustive()
     }
 }
 
@@ -91,6 +185,9 @@ pub struct BlockCache {
     epoch: u64,
     /// Position in RAM's code-write log up to which blocks were dropped.
     code_seen: u64,
+    /// The block fetched last: the next fetch looks among its successors
+    /// first, and links what it finds there.
+    last: Option<Rc<Block>>,
 }
 
 impl Default for BlockCache {
@@ -118,6 +215,7 @@ impl BlockCache {
             decoded: 0,
             epoch: 0,
             code_seen: 0,
+            last: None,
         }
     }
 
@@ -135,6 +233,9 @@ impl BlockCache {
 
     /// Drop every block.
     pub fn flush_all(&mut self) {
+        for b in self.map.values() {
+            b.dead.set(true);
+        }
         self.map.clear();
         self.by_page.clear();
         self.flush_jump_cache();
@@ -146,7 +247,10 @@ impl BlockCache {
         for page in pages {
             if let Some(list) = self.by_page.remove(page) {
                 for pa in list {
-                    any |= self.map.remove(&pa).is_some();
+                    if let Some(b) = self.map.remove(&pa) {
+                        b.dead.set(true);
+                        any = true;
+                    }
                 }
             }
         }
@@ -187,6 +291,16 @@ impl BlockCache {
         }
     }
 
+    /// `b` is the block at `pc` that runs next: link it as a successor
+    /// of the last one, and make it the last.
+    #[inline(always)]
+    fn set_last(&mut self, pc: u64, b: &Rc<Block>) {
+        if let Some(l) = &self.last {
+            l.link(pc, b);
+        }
+        self.last = Some(b.clone());
+    }
+
     fn jump_insert(&mut self, pc: u64, prv: Priv, b: &Rc<Block>) {
         self.jump[jump_slot(pc)] = JumpEntry {
             pc,
@@ -198,21 +312,41 @@ impl BlockCache {
 }
 
 impl Hart {
-    /// The block at the current PC: from the jump cache, the block cache,
-    /// or freshly decoded. A fetch fault on the first instruction is
-    /// returned as a trap.
+    /// The block at the current PC: a successor of the block fetched last,
+    /// from the jump cache, the block cache, or freshly decoded. A fetch
+    /// fault on the first instruction is returned as a trap.
     ///
-    /// A jump-cache entry is used only while the fetch TLB still maps the
-    /// pc's page to the block's physical page, so `sfence.vma` of one
-    /// address needs to drop only TLB entries.
+    /// A linked or jump-cache block is used only while the fetch TLB still
+    /// maps the pc's page to the block's physical page, so `sfence.vma` of
+    /// one address needs to drop only TLB entries.
     #[inline(always)]
     pub fn fetch_block(&mut self, bus: &mut Bus) -> Result<Rc<Block>, Trap> {
-        if let Some(b) = self.blocks.jump_lookup(self.pc, self.prv) {
-            if self.tlb.fetch_ppage(self.pc, self.prv) == Some(b.pa & !0xfff) {
-                return Ok(b.clone());
+        let pc = self.pc;
+        if let Some(b) = self.blocks.last.as_ref().and_then(|l| l.successor(pc)) {
+            if self.block_mapped(&b, pc) {
+                self.blocks.last = Some(b.clone());
+                return Ok(b);
             }
         }
-        self.fetch_block_slow(bus)
+        if let Some(b) = self.blocks.jump_lookup(pc, self.prv) {
+            if self.block_mapped(b, pc) {
+                let b = b.clone();
+                self.blocks.set_last(pc, &b);
+                return Ok(b);
+            }
+        }
+        let b = self.fetch_block_slow(bus)?;
+        self.blocks.set_last(pc, &b);
+        Ok(b)
+    }
+
+    /// Does the fetch TLB map `pc` (and for a page-straddling block the
+    /// page after it) to `b`'s pages?
+    #[inline(always)]
+    fn block_mapped(&self, b: &Block, pc: u64) -> bool {
+        self.tlb.fetch_ppage(pc, self.prv) == Some(b.pa & !0xfff)
+            && (b.pa_hi == NO_PAGE
+                || self.tlb.fetch_ppage(pc.wrapping_add(2), self.prv) == Some(b.pa_hi))
     }
 
     #[inline(never)]
@@ -221,8 +355,16 @@ impl Hart {
         let p = self.translate(bus, pc, 2, Access::Fetch)?;
         if p.is_ram() {
             if let Some(b) = self.blocks.map.get(&p.pa).cloned() {
-                self.blocks.jump_insert(pc, self.prv, &b);
-                return Ok(b);
+                // A straddling instruction's block holds while the second
+                // page maps where it did (else it is decoded afresh).
+                let hi_ok = b.pa_hi == NO_PAGE
+                    || self
+                        .translate(bus, pc.wrapping_add(2), 2, Access::Fetch)
+                        .is_ok_and(|p2| p2.pa & !0xfff == b.pa_hi);
+                if hi_ok {
+                    self.blocks.jump_insert(pc, self.prv, &b);
+                    return Ok(b);
+                }
             }
         }
         let mut insns = Vec::with_capacity(16);
@@ -230,6 +372,7 @@ impl Hart {
         let mut va = pc;
         let mut pa = p.pa;
         let mut cacheable = p.is_ram();
+        let mut pa_hi = NO_PAGE;
         loop {
             let Some(lo) = read_parcel(bus, pa) else {
                 if insns.is_empty() {
@@ -241,16 +384,16 @@ impl Hart {
                 let hi_va = va.wrapping_add(2);
                 let hi_pa = if hi_va & 0xfff == 0 {
                     // An instruction that straddles two pages is a block
-                    // of its own, decoded afresh each time (its meaning
-                    // depends on two mappings; a cached block is found
-                    // by the physical address of its first page only).
+                    // of its own: its meaning depends on two mappings, so
+                    // the block records the second page too.
                     if !insns.is_empty() {
                         break;
                     }
-                    cacheable = false;
                     match self.translate(bus, hi_va, 2, Access::Fetch) {
                         Ok(p2) => {
-                            pages.push(p2.pa & !0xfff);
+                            cacheable &= p2.is_ram();
+                            pa_hi = p2.pa & !0xfff;
+                            pages.push(pa_hi);
                             p2.pa
                         }
                         Err(t) => {
@@ -286,7 +429,7 @@ impl Hart {
             }
         }
         self.blocks.decoded += 1;
-        let block = Rc::new(Block::new(p.pa, insns.into_boxed_slice()));
+        let block = Block::new(p.pa, pa_hi, &insns);
         if cacheable {
             if self.blocks.map.len() >= MAX_BLOCKS {
                 self.blocks.flush_all();
@@ -297,7 +440,10 @@ impl Hart {
                 }
                 self.blocks.by_page.entry(*page).or_default().push(p.pa);
             }
-            self.blocks.map.insert(p.pa, block.clone());
+            if let Some(old) = self.blocks.map.insert(p.pa, block.clone()) {
+                // A straddling block whose second page maps elsewhere now.
+                old.dead.set(true);
+            }
             self.blocks.jump_insert(pc, self.prv, &block);
         }
         Ok(block)
@@ -322,5 +468,82 @@ fn read_parcel(bus: &mut Bus, pa: u64) -> Option<u16> {
     match bus.ram.offset_of(pa, 2) {
         Some(off) => Some(bus.ram.read_u16(off)),
         None => bus.read(pa, 2).map(|v| v as u16),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hart::Priv;
+    use crate::machine::{Clock, Machine, RAM_BASE};
+
+    const ROOT: u64 = RAM_BASE + 0x1_0000;
+    const L1: u64 = ROOT + 0x1000;
+    const L0: u64 = ROOT + 0x2000;
+    /// Two consecutive virtual pages.
+    const V0: u64 = 0x4000_0000;
+    const V1: u64 = V0 + 0x1000;
+    /// Physical pages: the first half of the straddling instruction, and
+    /// two candidates for its second half.
+    const P0: u64 = RAM_BASE + 0x2_0000;
+    const P1: u64 = RAM_BASE + 0x2_1000;
+    const P2: u64 = RAM_BASE + 0x2_2000;
+
+    fn leaf(pa: u64) -> u64 {
+        ((pa >> 12) << 10) | 0xcf // D A X W R V
+    }
+
+    /// An Sv39 machine in S-mode with V0 and V1 mapped to P0 and P1, and a
+    /// loop `addi a0, a0, K; j -4` whose addi straddles the two pages (K
+    /// is 1 in P1's half of it and 2 in P2's).
+    fn machine() -> Machine {
+        let mut m = Machine::new(1, 1 << 20, Clock::Deterministic { insns_per_tick: 1 }).unwrap();
+        m.bus.write(ROOT + 8, 8, ((L1 >> 12) << 10) | 1);
+        m.bus.write(L1, 8, ((L0 >> 12) << 10) | 1);
+        m.bus.write(L0, 8, leaf(P0));
+        m.bus.write(L0 + 8, 8, leaf(P1));
+        // addi a0, a0, 1 = 0x00150513; addi a0, a0, 2 = 0x00250513
+        m.bus.write(P0 + 0xffe, 2, 0x0513);
+        for (p, hi) in [(P1, 0x0015), (P2, 0x0025)] {
+            m.bus.write(p, 2, hi);
+            m.bus.write(p + 2, 4, 0xffdf_f06f); // j -4
+        }
+        let h = &mut m.harts[0];
+        h.prv = Priv::S;
+        h.csr.satp = (8 << 60) | (ROOT >> 12);
+        h.pc = V0 + 0xffe;
+        m
+    }
+
+    /// A block whose one instruction straddles two pages is decoded once
+    /// and reused, and is decoded afresh when the second page maps
+    /// elsewhere or its half is written.
+    #[test]
+    fn straddling_block_is_cached_while_both_pages_hold() {
+        let mut m = machine();
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        h.run(bus, 2000);
+        let a0 = h.x[10];
+        assert!(a0 >= 900, "the loop ran {a0} times");
+        assert!(h.blocks.decoded <= 3, "decoded {} blocks", h.blocks.decoded);
+
+        // Map V1 to P2: the addi now adds 2.
+        bus.write(L0 + 8, 8, leaf(P2));
+        h.flush_tlb_va(V1);
+        h.pc = V0 + 0xffe;
+        h.x[10] = 0;
+        h.run(bus, 200);
+        let a0 = h.x[10];
+        assert!(a0 >= 180 && a0 % 2 == 0, "a0 = {a0} after the remap");
+        let decoded = h.blocks.decoded;
+
+        // Patch the second half in P2 (through V1): addi a0, a0, 3.
+        h.store(bus, V1, 2, 0x0035).unwrap();
+        h.pc = V0 + 0xffe;
+        h.x[10] = 0;
+        h.run(bus, 200);
+        let a0 = h.x[10];
+        assert!(a0 >= 270 && a0 % 3 == 0, "a0 = {a0} after the patch");
+        assert!(h.blocks.decoded <= decoded + 2);
     }
 }

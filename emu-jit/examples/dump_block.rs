@@ -1,7 +1,11 @@
-//! Show the Cranelift IR and the host code of one translated block.
+//! Show the Cranelift IR and the host code of one translated block, or of
+//! a region of several blocks.
 //! `cargo run --release -p emu-jit --example dump_block -- 00064783 0084559b ...`
-//! (instruction words in hex, 16-bit compressed ones as 4 hex digits;
-//! `OPT=speed` compiles at Cranelift's `speed` level instead of `none`).
+//! (instruction words in hex, 16-bit compressed ones as 4 hex digits).
+//! A region: `@ADDR` (hex) starts a block at that guest address, e.g.
+//! `@106e6 0785 00f50c63 @106ec ...`; all blocks must lie in one page,
+//! and the first block's address is the entry.
+//! `OPT=speed` compiles at Cranelift's `speed` level instead of `none`.
 
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
@@ -9,34 +13,43 @@ use emu_core::decode::decode;
 use emu_jit::translate::Translator;
 use emu_jit::worker::host_isa;
 
+fn fail(msg: String) -> ! {
+    eprintln!("dump_block: {msg}");
+    std::process::exit(2)
+}
+
 fn main() {
-    let insns: Vec<_> = std::env::args()
-        .skip(1)
-        .map(|w| match u32::from_str_radix(&w, 16) {
-            Ok(v) => decode(v),
-            Err(e) => {
-                eprintln!("dump_block: '{w}' is not a hex instruction word: {e}");
-                std::process::exit(2)
+    let mut insns = Vec::new();
+    let mut blocks: Vec<(u64, usize)> = Vec::new();
+    for w in std::env::args().skip(1) {
+        if let Some(a) = w.strip_prefix('@') {
+            match u64::from_str_radix(a, 16) {
+                Ok(pa) => blocks.push((pa, 0)),
+                Err(e) => fail(format!("'{w}' is not a hex address: {e}")),
             }
-        })
-        .collect();
+            continue;
+        }
+        match u32::from_str_radix(&w, 16) {
+            Ok(v) => insns.push(decode(v)),
+            Err(e) => fail(format!("'{w}' is not a hex instruction word: {e}")),
+        }
+        match blocks.last_mut() {
+            Some(b) => b.1 += 1,
+            None => blocks.push((0x8000_0000, 1)),
+        }
+    }
     if insns.is_empty() {
-        eprintln!("dump_block: give the block's instruction words in hex");
-        std::process::exit(2)
+        fail("give the block's instruction words in hex".into())
     }
     let isa = match host_isa(&std::env::var("OPT").unwrap_or("none".into())) {
         Ok(i) => i,
-        Err(e) => {
-            eprintln!("dump_block: {e}");
-            std::process::exit(1)
-        }
+        Err(e) => fail(e),
     };
     let mut m = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
     let mut tr = Translator::new();
     tr.set_disasm(true);
-    if let Err(e) = tr.translate_block(&mut m, &insns, 0x8000_0000, None) {
-        eprintln!("dump_block: {e}");
-        std::process::exit(1)
+    if let Err(e) = tr.translate(&mut m, &insns, &blocks, None) {
+        fail(e)
     }
     println!("{}", tr.last_ir());
     println!("{}", tr.last_disasm().unwrap_or_default());

@@ -364,7 +364,7 @@ impl JitEngine {
     /// function and cost compile time.) Returns the instructions of all
     /// blocks in order and each block's (pa, count).
     fn region(&self, first: &Block, hart: &Hart) -> (Box<[Insn]>, Vec<(u64, usize)>) {
-        let single = || (first.insns.clone(), vec![(first.pa, first.insns.len())]);
+        let single = || (Box::from(&first.insns), vec![(first.pa, first.insns.len())]);
         if !self.cfg.regions {
             return single();
         }
@@ -546,7 +546,7 @@ impl JitEngine {
             self.next_id += 1;
             self.entries.insert(block.pa, Entry::Pending(id, 0));
             let (insns, blocks) = if in_loop {
-                (block.insns.clone(), vec![(block.pa, block.insns.len())])
+                (Box::from(&block.insns), vec![(block.pa, block.insns.len())])
             } else {
                 self.region(block, hart)
             };
