@@ -64,8 +64,15 @@ impl HelperCounts {
 /// The words first are read by translated code (offsets `CTX_*`).
 #[repr(C)]
 pub struct JitCtx<'a> {
-    /// The value the load helper produced.
+    /// The value the load helper produced; the value translated code
+    /// passes the store helper.
     pub val: u64,
+    /// The virtual address translated code passes the load and store
+    /// helpers. (Guest values go to helpers through the context, not in
+    /// argument registers: a value pinned to an argument register at a
+    /// call, even on a cold path, makes Cranelift's register allocator
+    /// spill it across the whole translation.)
+    pub va: u64,
     /// [`emu_core::mmu::Tlb::entries_addr`] of the hart.
     pub tlb: u64,
     /// The privilege loads and stores use, shifted into its place in
@@ -268,6 +275,7 @@ impl<'a> JitCtx<'a> {
         let code_seq = bus.ram.code_seq();
         JitCtx {
             val: 0,
+            va: 0,
             tlb: hart.tlb.entries_addr() as u64,
             data_tag: data_tag(hart),
             reserved: hart.reservation.is_some() as u64,
@@ -296,6 +304,8 @@ impl<'a> JitCtx<'a> {
 
 /// Byte offset of [`JitCtx::val`].
 pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
+/// Byte offset of [`JitCtx::va`].
+pub const CTX_VA: i32 = std::mem::offset_of!(JitCtx<'static>, va) as i32;
 /// Byte offset of [`JitCtx::tlb`].
 pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
 /// Byte offset of [`JitCtx::data_tag`].
@@ -323,11 +333,11 @@ pub const CTX_LOOKUPS: i32 = std::mem::offset_of!(JitCtx<'static>, lookups) as i
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 
-/// Load `size` bytes at virtual `va` (zero-extended) into `cx.val`.
+/// Load `size` bytes at virtual `cx.va` (zero-extended) into `cx.val`.
 /// Returns 0, or 1 with the trap stored in `cx.trap`.
-pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, size: u32) -> u32 {
+pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, size: u32) -> u32 {
     cx.counts.loads += 1;
-    match h.load(cx.bus, va, size as u8) {
+    match h.load(cx.bus, cx.va, size as u8) {
         Ok(v) => {
             cx.val = v;
             // A device read may raise an interrupt.
@@ -343,11 +353,11 @@ pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, size: u32) ->
     }
 }
 
-/// Store the low `size` bytes of `val` at virtual `va`. Returns 0, or 1
-/// with the trap stored in `cx.trap`.
-pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, va: u64, val: u64, size: u32) -> u32 {
+/// Store the low `size` bytes of `cx.val` at virtual `cx.va`. Returns 0,
+/// or 1 with the trap stored in `cx.trap`.
+pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, size: u32) -> u32 {
     cx.counts.stores += 1;
-    let r = h.store(cx.bus, va, size as u8, val);
+    let r = h.store(cx.bus, cx.va, size as u8, cx.val);
     cx.reserved = h.reservation.is_some() as u64;
     match r {
         Ok(()) => {

@@ -22,7 +22,7 @@
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
-    CTX_LOOKUPS, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
+    CTX_LOOKUPS, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VA, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
     JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS,
     LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
@@ -234,8 +234,8 @@ impl Translator {
             s
         };
         let (load_sig, store_sig, exec_sig) = (
-            helper_sig(&[ptr, ptr, I64, I32]),
-            helper_sig(&[ptr, ptr, I64, I64, I32]),
+            helper_sig(&[ptr, ptr, I32]),
+            helper_sig(&[ptr, ptr, I32]),
             helper_sig(&[ptr, ptr, ptr]),
         );
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
@@ -1578,7 +1578,8 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let st = self.call_helper(Helper::Load, &[va, size_v]);
+        self.b.ins().store(flags(), va, self.cx, CTX_VA);
+        let st = self.call_helper(Helper::Load, &[size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.cold_here();
@@ -1619,7 +1620,9 @@ impl Emit<'_> {
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let size_v = self.b.ins().iconst(I32, size as i64);
-        let st = self.call_helper(Helper::Store, &[va, val, size_v]);
+        self.b.ins().store(flags(), va, self.cx, CTX_VA);
+        self.b.ins().store(flags(), val, self.cx, CTX_VAL_OFFSET);
+        let st = self.call_helper(Helper::Store, &[size_v]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.cold_here();
