@@ -473,14 +473,11 @@ fn read_parcel(bus: &mut Bus, pa: u64) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use crate::hart::Priv;
-    use crate::machine::{Clock, Machine, RAM_BASE};
+    use crate::machine::{Machine, RAM_BASE};
+    use crate::mmu::sv39_test::{leaf, L0, VBASE};
 
-    const ROOT: u64 = RAM_BASE + 0x1_0000;
-    const L1: u64 = ROOT + 0x1000;
-    const L0: u64 = ROOT + 0x2000;
     /// Two consecutive virtual pages.
-    const V0: u64 = 0x4000_0000;
+    const V0: u64 = VBASE;
     const V1: u64 = V0 + 0x1000;
     /// Physical pages: the first half of the straddling instruction, and
     /// two candidates for its second half.
@@ -488,17 +485,11 @@ mod tests {
     const P1: u64 = RAM_BASE + 0x2_1000;
     const P2: u64 = RAM_BASE + 0x2_2000;
 
-    fn leaf(pa: u64) -> u64 {
-        ((pa >> 12) << 10) | 0xcf // D A X W R V
-    }
-
     /// An Sv39 machine in S-mode with V0 and V1 mapped to P0 and P1, and a
     /// loop `addi a0, a0, K; j -4` whose addi straddles the two pages (K
     /// is 1 in P1's half of it and 2 in P2's).
     fn machine() -> Machine {
-        let mut m = Machine::new(1, 1 << 20, Clock::Deterministic { insns_per_tick: 1 }).unwrap();
-        m.bus.write(ROOT + 8, 8, ((L1 >> 12) << 10) | 1);
-        m.bus.write(L1, 8, ((L0 >> 12) << 10) | 1);
+        let mut m = crate::mmu::sv39_test::machine();
         m.bus.write(L0, 8, leaf(P0));
         m.bus.write(L0 + 8, 8, leaf(P1));
         // addi a0, a0, 1 = 0x00150513; addi a0, a0, 2 = 0x00250513
@@ -507,10 +498,7 @@ mod tests {
             m.bus.write(p, 2, hi);
             m.bus.write(p + 2, 4, 0xffdf_f06f); // j -4
         }
-        let h = &mut m.harts[0];
-        h.prv = Priv::S;
-        h.csr.satp = (8 << 60) | (ROOT >> 12);
-        h.pc = V0 + 0xffe;
+        m.harts[0].pc = V0 + 0xffe;
         m
     }
 

@@ -629,29 +629,51 @@ impl Hart {
     }
 }
 
+/// An Sv39 page table for tests: a root, one level-1 table and one
+/// level-0 table covering the 2 MiB from virtual 0x4000_0000.
 #[cfg(test)]
-mod tests {
-    use super::PTE_U;
-    use crate::csr::mstatus;
+pub(crate) mod sv39_test {
     use crate::hart::Priv;
     use crate::machine::{Clock, Machine, RAM_BASE};
 
-    const ROOT: u64 = RAM_BASE + 0x1_0000;
-    const L1: u64 = ROOT + 0x1000;
-    const L0: u64 = ROOT + 0x2000;
-    /// Two virtual pages that share a TLB slot.
-    const A: u64 = 0x4000_0000;
-    const B: u64 = A + (super::TLB_SIZE as u64) * 4096;
+    pub const ROOT: u64 = RAM_BASE + 0x1_0000;
+    pub const L1: u64 = ROOT + 0x1000;
+    pub const L0: u64 = ROOT + 0x2000;
+    /// The first virtual page the level-0 table maps.
+    pub const VBASE: u64 = 0x4000_0000;
 
-    fn leaf(pa: u64) -> u64 {
-        ((pa >> 12) << 10) | 0xc7 // D A W R V
+    /// A leaf PTE for `pa`: D A X W R V.
+    pub fn leaf(pa: u64) -> u64 {
+        ((pa >> 12) << 10) | 0xcf
     }
 
-    /// An Sv39 machine in S-mode with A and B mapped to the given pages.
-    fn machine(pa_a: u64, pa_b: u64) -> Machine {
+    /// A machine with 1 MiB of RAM, its hart in S-mode under Sv39 with
+    /// the tables linked (the level-0 entries are the caller's).
+    pub fn machine() -> Machine {
         let mut m = Machine::new(1, 1 << 20, Clock::Deterministic { insns_per_tick: 1 }).unwrap();
         m.bus.write(ROOT + 8, 8, ((L1 >> 12) << 10) | 1);
         m.bus.write(L1, 8, ((L0 >> 12) << 10) | 1);
+        let h = &mut m.harts[0];
+        h.prv = Priv::S;
+        h.csr.satp = (8 << 60) | (ROOT >> 12);
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sv39_test::{leaf, L0, L1, VBASE};
+    use super::PTE_U;
+    use crate::csr::mstatus;
+    use crate::machine::{Machine, RAM_BASE};
+
+    /// Two virtual pages that share a TLB slot.
+    const A: u64 = VBASE;
+    const B: u64 = A + (super::TLB_SIZE as u64) * 4096;
+
+    /// An Sv39 machine in S-mode with A and B mapped to the given pages.
+    fn machine(pa_a: u64, pa_b: u64) -> Machine {
+        let mut m = super::sv39_test::machine();
         m.bus.write(L0, 8, leaf(pa_a));
         m.bus.write(L0 + 8 * super::TLB_SIZE as u64, 8, leaf(pa_b));
         for (k, pa) in [
@@ -664,9 +686,6 @@ mod tests {
         {
             m.bus.write(*pa, 8, 0x11 * (k as u64 + 1));
         }
-        let h = &mut m.harts[0];
-        h.prv = Priv::S;
-        h.csr.satp = (8 << 60) | (ROOT >> 12);
         m
     }
 
