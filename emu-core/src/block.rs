@@ -58,8 +58,8 @@ pub struct BlockOf<T: ?Sized> {
     pub jump_target: Cell<bool>,
     /// The successor slot the next new successor replaces.
     succ_victim: Cell<u8>,
-    /// Dropped from the block cache (its code was written): links to it
-    /// are dead.
+    /// Not (or no longer) in the block cache (its code was written, or
+    /// it is not cacheable): links and jump-cache entries to it are dead.
     dead: Cell<bool>,
     /// For a block of one instruction that straddles two pages: the
     /// physical page of its second half ([`NO_PAGE`] otherwise). Such a
@@ -169,8 +169,7 @@ impl std::fmt::Debug for Block {
 struct JumpEntry {
     pc: u64,
     prv: Priv,
-    /// The cache's epoch when the entry was made (older entries are dead).
-    epoch: u64,
+    /// The block (used only while it is not dead).
     block: Option<Rc<Block>>,
 }
 
@@ -181,8 +180,6 @@ pub struct BlockCache {
     jump: Box<[JumpEntry]>,
     /// Blocks decoded so far (statistics).
     pub decoded: u64,
-    /// Bumped whenever the jump cache is flushed (see [`BlockCache::epoch`]).
-    epoch: u64,
     /// Position in RAM's code-write log up to which blocks were dropped.
     code_seen: u64,
     /// The block fetched last: the next fetch looks among its successors
@@ -206,29 +203,15 @@ impl BlockCache {
                 JumpEntry {
                     pc: u64::MAX,
                     prv: Priv::M,
-                    epoch: 0,
                     block: None
                 };
                 JUMP_CACHE
             ]
             .into_boxed_slice(),
             decoded: 0,
-            epoch: 0,
             code_seen: 0,
             last: None,
         }
-    }
-
-    /// Forget virtual-to-block mappings (after a translation change): a
-    /// new epoch, in which the entries made before are dead.
-    pub fn flush_jump_cache(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-    }
-
-    /// Changes whenever the jump cache was flushed (code-page
-    /// invalidation, a full flush of the blocks).
-    pub fn epoch(&self) -> u64 {
-        self.epoch
     }
 
     /// Drop every block.
@@ -238,24 +221,18 @@ impl BlockCache {
         }
         self.map.clear();
         self.by_page.clear();
-        self.flush_jump_cache();
     }
 
     /// Drop the blocks that overlap the given physical pages.
     pub fn invalidate_pages(&mut self, pages: &[u64]) {
-        let mut any = false;
         for page in pages {
             if let Some(list) = self.by_page.remove(page) {
                 for pa in list {
                     if let Some(b) = self.map.remove(&pa) {
                         b.dead.set(true);
-                        any = true;
                     }
                 }
             }
-        }
-        if any {
-            self.flush_jump_cache();
         }
     }
 
@@ -284,8 +261,8 @@ impl BlockCache {
     #[inline(always)]
     fn jump_lookup(&self, pc: u64, prv: Priv) -> Option<&Rc<Block>> {
         let e = &self.jump[jump_slot(pc)];
-        if e.pc == pc && e.prv == prv && e.epoch == self.epoch {
-            e.block.as_ref()
+        if e.pc == pc && e.prv == prv {
+            e.block.as_ref().filter(|b| !b.dead.get())
         } else {
             None
         }
@@ -305,7 +282,6 @@ impl BlockCache {
         self.jump[jump_slot(pc)] = JumpEntry {
             pc,
             prv,
-            epoch: self.epoch,
             block: Some(b.clone()),
         };
     }
@@ -445,6 +421,9 @@ impl Hart {
                 old.dead.set(true);
             }
             self.blocks.jump_insert(pc, self.prv, &block);
+        } else {
+            // Decoded afresh at every run: never found through a link.
+            block.dead.set(true);
         }
         Ok(block)
     }
@@ -533,5 +512,64 @@ mod tests {
         let a0 = h.x[10];
         assert!(a0 >= 270 && a0 % 3 == 0, "a0 = {a0} after the patch");
         assert!(h.blocks.decoded <= decoded + 2);
+    }
+
+    /// Code outside RAM (no code-write tracking) is decoded afresh at
+    /// every run, never reused through a successor link or the jump
+    /// cache: a change to it shows at once.
+    #[test]
+    fn code_outside_ram_is_never_reused() {
+        use crate::bus::MmioDevice;
+        use crate::ram::Ram;
+        struct Rom([u8; 8]);
+        impl MmioDevice for Rom {
+            fn name(&self) -> &str {
+                "rom"
+            }
+            fn read(&mut self, offset: u64, size: u8) -> Option<u64> {
+                let bytes = self
+                    .0
+                    .get(offset as usize..(offset + size as u64) as usize)?;
+                Some(bytes.iter().rev().fold(0, |v, &b| v << 8 | b as u64))
+            }
+            fn write(&mut self, offset: u64, size: u8, value: u64, _ram: &mut Ram) -> bool {
+                for k in 0..size as u64 {
+                    if let Some(b) = self.0.get_mut((offset + k) as usize) {
+                        *b = (value >> (8 * k)) as u8;
+                    }
+                }
+                true
+            }
+        }
+        const ROM: u64 = 0x1000_0000;
+        // Under Sv39 (whose TLB holds device pages too): V0 maps the
+        // loop in RAM, V1 the ROM.
+        let mut m = crate::mmu::sv39_test::machine();
+        m.bus.write(L0, 8, leaf(P0));
+        m.bus.write(L0 + 8, 8, leaf(ROM));
+        // The ROM: addi a0, a0, 1; ret
+        let mut rom = Rom([0; 8]);
+        rom.0[..4].copy_from_slice(&0x0015_0513u32.to_le_bytes());
+        rom.0[4..].copy_from_slice(&0x0000_8067u32.to_le_bytes());
+        m.bus.add(ROM, 8, Box::new(rom)).unwrap();
+        // V0: lui t0, 0x40001 (V1); loop: jalr ra, 0(t0); j loop
+        for (k, w) in [0x4000_12b7u32, 0x0002_80e7, 0xffdf_f06f]
+            .iter()
+            .enumerate()
+        {
+            m.bus.write(P0 + 4 * k as u64, 4, *w as u64);
+        }
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        h.pc = V0;
+        h.run(bus, 400);
+        assert!(h.x[10] >= 90, "a0 = {}", h.x[10]);
+        // addi a0, a0, 2
+        bus.write(ROM, 4, 0x0025_0513);
+        h.x[10] = 0;
+        h.pc = V0 + 4;
+        h.run(bus, 400);
+        let a0 = h.x[10];
+        assert!(a0 >= 180 && a0 % 2 == 0, "a0 = {a0} after the ROM changed");
     }
 }
