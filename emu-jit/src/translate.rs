@@ -233,15 +233,10 @@ impl Translator {
             }
             s
         };
-        let (load_sig, store_sig, exec_sig) = (
-            helper_sig(&[ptr, ptr, I32]),
-            helper_sig(&[ptr, ptr, I32]),
-            helper_sig(&[ptr, ptr, ptr]),
-        );
+        let (mem_sig, exec_sig) = (helper_sig(&[ptr, ptr, I32]), helper_sig(&[ptr, ptr, ptr]));
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
         let sigs = Sigs {
-            load: b.import_signature(load_sig),
-            store: b.import_signature(store_sig),
+            mem: b.import_signature(mem_sig),
             exec: b.import_signature(exec_sig),
             next: b.import_signature(sig.clone()),
             link: b.import_signature(link_stub_signature(ptr)),
@@ -393,8 +388,9 @@ impl Translator {
 /// Signatures of the helpers (of their thunks where the host has them)
 /// and of translations.
 struct Sigs {
-    load: SigRef,
-    store: SigRef,
+    /// The load and store helpers (hart, context, size; the address and
+    /// value in the context).
+    mem: SigRef,
     exec: SigRef,
     /// Another translation (tail calls).
     next: SigRef,
@@ -768,12 +764,12 @@ impl Emit<'_> {
         all.extend_from_slice(args);
         let (sig, direct, thunk) = match h {
             Helper::Load => (
-                self.sigs.load,
+                self.sigs.mem,
                 helpers::load as *const () as usize,
                 self.thunks.map(|t| t.load),
             ),
             Helper::Store => (
-                self.sigs.store,
+                self.sigs.mem,
                 helpers::store as *const () as usize,
                 self.thunks.map(|t| t.store),
             ),
@@ -1028,9 +1024,8 @@ impl Emit<'_> {
     /// The translation's shared return to the engine (cold; everything
     /// is stored before it is entered).
     fn ret_block(&mut self) -> Block {
-        let mut slot = self.ret_exit;
-        let b = self.shared_cold(&mut slot, 0);
-        self.ret_exit = slot;
+        let b = self.shared_cold(self.ret_exit, 0);
+        self.ret_exit = Some(b);
         b
     }
 
@@ -1038,16 +1033,15 @@ impl Emit<'_> {
     /// still empty (cold; parameters: the slot's address and index): the
     /// link stub, or without stubs the engine asked to fill the slot.
     fn miss_block(&mut self) -> Block {
-        let mut slot = self.miss_exit;
-        let b = self.shared_cold(&mut slot, 2);
-        self.miss_exit = slot;
+        let b = self.shared_cold(self.miss_exit, 2);
+        self.miss_exit = Some(b);
         b
     }
 
-    /// The cold block in `slot`, created with `params` I64 parameters on
-    /// first use (the shared exits, emitted after the body).
-    fn shared_cold(&mut self, slot: &mut Option<Block>, params: usize) -> Block {
-        *slot.get_or_insert_with(|| {
+    /// The shared cold block `made`, or a new one with `params` I64
+    /// parameters (the shared exits, emitted after the body).
+    fn shared_cold(&mut self, made: Option<Block>, params: usize) -> Block {
+        made.unwrap_or_else(|| {
             let b = self.b.create_block();
             for _ in 0..params {
                 self.b.append_block_param(b, I64);
@@ -1192,9 +1186,8 @@ impl Emit<'_> {
     /// advanced by the pending count, `retired` charged); otherwise
     /// continue.
     fn check_trap(&mut self, status: Value, trap_pc: Value, retired: i64) {
-        let mut slot = self.trap_exit;
-        let exit = self.shared_cold(&mut slot, 3);
-        self.trap_exit = slot;
+        let exit = self.shared_cold(self.trap_exit, 3);
+        self.trap_exit = Some(exit);
         let cont = self.b.create_block();
         let site = if self.dirty.iter().any(|d| *d) {
             let site = self.b.create_block();
