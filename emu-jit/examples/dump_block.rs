@@ -6,6 +6,9 @@
 //! `@106e6 0785 00f50c63 @106ec ...`; all blocks must lie in one page,
 //! and the first block's address is the entry.
 //! `OPT=speed` compiles at Cranelift's `speed` level instead of `none`.
+//! `CODE=FILE` also writes the final machine code to FILE (for
+//! `objdump -D -b binary -m i386:x86-64 FILE`: the listing above is
+//! Cranelift's, before branches are resolved and empty blocks dropped).
 
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
@@ -53,4 +56,9 @@ fn main() {
     }
     println!("{}", tr.last_ir());
     println!("{}", tr.last_disasm().unwrap_or_default());
+    if let Ok(path) = std::env::var("CODE") {
+        if let Err(e) = std::fs::write(&path, tr.last_code()) {
+            fail(format!("cannot write {path}: {e}"))
+        }
+    }
 }

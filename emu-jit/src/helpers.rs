@@ -73,8 +73,20 @@ pub struct JitCtx<'a> {
     /// call, even on a cold path, makes Cranelift's register allocator
     /// spill it across the whole translation.)
     pub va: u64,
+    /// The access size (bytes) translated code passes the load and store
+    /// helpers (in the context, like `va`: an argument register would
+    /// be one more fixed register at every slow path).
+    pub size: u64,
     /// [`emu_core::mmu::Tlb::entries_addr`] of the hart.
     pub tlb: u64,
+    /// The page memos of the running translation: per memo the tag of
+    /// the last page an access through its base register hit and that
+    /// page's host addend. Only one translation runs at a time (they
+    /// enter each other by tail calls), and each sets its memos at entry,
+    /// so they share this space. In the context rather than the stack
+    /// frame: an xor with a context word is one instruction, with a frame
+    /// slot Cranelift makes it two.
+    pub memos: [u64; 2 * MEMO_SLOTS],
     /// The privilege loads and stores use, shifted into its place in
     /// [`emu_core::mmu::tlb_fast_tag`]; kept current by the helpers.
     pub data_tag: u64,
@@ -276,6 +288,8 @@ impl<'a> JitCtx<'a> {
         JitCtx {
             val: 0,
             va: 0,
+            size: 0,
+            memos: [0; 2 * MEMO_SLOTS],
             tlb: hart.tlb.entries_addr() as u64,
             data_tag: data_tag(hart),
             reserved: hart.reservation.is_some() as u64,
@@ -306,6 +320,13 @@ impl<'a> JitCtx<'a> {
 pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i32;
 /// Byte offset of [`JitCtx::va`].
 pub const CTX_VA: i32 = std::mem::offset_of!(JitCtx<'static>, va) as i32;
+/// Byte offset of [`JitCtx::size`].
+pub const CTX_SIZE: i32 = std::mem::offset_of!(JitCtx<'static>, size) as i32;
+/// Page memos in [`JitCtx::memos`] (one per base register and access
+/// kind at most).
+pub const MEMO_SLOTS: usize = 64;
+/// Byte offset of [`JitCtx::memos`].
+pub const CTX_MEMOS: i32 = std::mem::offset_of!(JitCtx<'static>, memos) as i32;
 /// Byte offset of [`JitCtx::tlb`].
 pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
 /// Byte offset of [`JitCtx::data_tag`].
@@ -333,11 +354,11 @@ pub const CTX_LOOKUPS: i32 = std::mem::offset_of!(JitCtx<'static>, lookups) as i
 /// Byte offset of [`JitCtx::jc_key`].
 pub const CTX_JC_KEY: i32 = std::mem::offset_of!(JitCtx<'static>, jc_key) as i32;
 
-/// Load `size` bytes at virtual `cx.va` (zero-extended) into `cx.val`.
-/// Returns 0, or 1 with the trap stored in `cx.trap`.
-pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, size: u32) -> u32 {
+/// Load `cx.size` bytes at virtual `cx.va` (zero-extended) into
+/// `cx.val`. Returns 0, or 1 with the trap stored in `cx.trap`.
+pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>) -> u32 {
     cx.counts.loads += 1;
-    match h.load(cx.bus, cx.va, size as u8) {
+    match h.load(cx.bus, cx.va, access_size(cx)) {
         Ok(v) => {
             cx.val = v;
             // A device read may raise an interrupt.
@@ -353,11 +374,19 @@ pub extern "C" fn load(h: &mut Hart, cx: &mut JitCtx<'_>, size: u32) -> u32 {
     }
 }
 
-/// Store the low `size` bytes of `cx.val` at virtual `cx.va`. Returns 0,
-/// or 1 with the trap stored in `cx.trap`.
-pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>, size: u32) -> u32 {
+/// The access size translated code stored in `cx.size` (1, 2, 4 or 8).
+fn access_size(cx: &JitCtx<'_>) -> u8 {
+    match cx.size {
+        1 | 2 | 4 => cx.size as u8,
+        _ => 8,
+    }
+}
+
+/// Store the low `cx.size` bytes of `cx.val` at virtual `cx.va`.
+/// Returns 0, or 1 with the trap stored in `cx.trap`.
+pub extern "C" fn store(h: &mut Hart, cx: &mut JitCtx<'_>) -> u32 {
     cx.counts.stores += 1;
-    let r = h.store(cx.bus, cx.va, size as u8, cx.val);
+    let r = h.store(cx.bus, cx.va, access_size(cx), cx.val);
     cx.reserved = h.reservation.is_some() as u64;
     match r {
         Ok(()) => {

@@ -22,9 +22,9 @@
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
-    CTX_LOOKUPS, CTX_RESERVED, CTX_STATUS, CTX_TLB, CTX_VA, CTX_VAL_OFFSET, JC_ENTRY_ADDEND,
-    JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS,
-    LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
+    CTX_LOOKUPS, CTX_MEMOS, CTX_RESERVED, CTX_SIZE, CTX_STATUS, CTX_TLB, CTX_VA, CTX_VAL_OFFSET,
+    JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC,
+    JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -152,9 +152,12 @@ impl Translator {
 
     /// Bytes of machine code of the last translation.
     pub fn last_code_size(&self) -> usize {
-        self.ctx
-            .compiled_code()
-            .map_or(0, |c| c.code_buffer().len())
+        self.last_code().len()
+    }
+
+    /// The machine code of the last translation (relocations not applied).
+    pub fn last_code(&self) -> &[u8] {
+        self.ctx.compiled_code().map_or(&[], |c| c.code_buffer())
     }
 
     /// The host disassembly of the last translation, if
@@ -233,7 +236,7 @@ impl Translator {
             }
             s
         };
-        let (mem_sig, exec_sig) = (helper_sig(&[ptr, ptr, I32]), helper_sig(&[ptr, ptr, ptr]));
+        let (mem_sig, exec_sig) = (helper_sig(&[ptr, ptr]), helper_sig(&[ptr, ptr, ptr]));
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
         let sigs = Sigs {
             mem: b.import_signature(mem_sig),
@@ -278,18 +281,18 @@ impl Translator {
             }
         }
         let mut memo = [[None; 2]; 32];
-        let mut frame_bytes = FRAME_MEMOS as u32;
+        let mut at = CTX_MEMOS;
         for (r, u) in uses.iter().enumerate() {
             for st in 0..2 {
                 if u[st] >= 2 || (looped && u[st] >= 1) {
-                    memo[r][st] = Some(frame_bytes as i32);
-                    frame_bytes += 16;
+                    memo[r][st] = Some(at);
+                    at += 16;
                 }
             }
         }
         let frame = b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
-            frame_bytes,
+            FRAME_BYTES,
             3,
         ));
         // The entry pc lives in the frame too (used by exits only).
@@ -299,7 +302,7 @@ impl Translator {
             .any(|i| matches!(kind(i.op), Kind::Fp | Kind::FpMem));
         let none = b.ins().iconst(I64, MEMO_NONE);
         for at in memo.iter().flatten().flatten() {
-            b.ins().stack_store(I64, none, frame, *at);
+            b.ins().store(flags(), none, cx, *at);
         }
         let dyn_count = looped.then(|| {
             let d = b.declare_var(I64);
@@ -388,7 +391,7 @@ impl Translator {
 /// Signatures of the helpers (of their thunks where the host has them)
 /// and of translations.
 struct Sigs {
-    /// The load and store helpers (hart, context, size; the address and
+    /// The load and store helpers (hart, context; the address, size and
     /// value in the context).
     mem: SigRef,
     exec: SigRef,
@@ -572,14 +575,17 @@ struct Emit<'a> {
     /// The chaining stubs (without them misses return to the engine).
     stubs: Option<Stubs>,
     /// The translation's frame slot: the entry pc at 0, the FP state
-    /// word at [`FRAME_FP_STATE`], the page memos from [`FRAME_MEMOS`].
+    /// word at [`FRAME_FP_STATE`].
     frame: StackSlot,
-    /// Page memos by (base register, store): the frame offset of the last
-    /// page an access with that base register hit in the TLB (its tag,
-    /// [`MEMO_NONE`] when none) followed by its host addend, so that the
-    /// next access to the same page skips the TLB probe (see
-    /// `host_addr`). They live in the frame, not in variables: no host
-    /// register is spent on them across a loop.
+    /// Page memos by (base register, store): the context offset (in
+    /// [`JitCtx::memos`]) of the last page an access with that base
+    /// register hit in the TLB (its tag, [`MEMO_NONE`] when none)
+    /// followed by its host addend, so that the next access to the same
+    /// page skips the TLB probe (see `host_addr`). They live in memory,
+    /// not in variables: no host register is spent on them across a
+    /// loop.
+    ///
+    /// [`JitCtx::memos`]: crate::helpers::JitCtx::memos
     memo: [[Option<i32>; 2]; 32],
     /// The memo may hold a page here (false: probe without comparing).
     memo_live: [[bool; 2]; 32],
@@ -590,8 +596,8 @@ struct Emit<'a> {
 
 /// Frame offset of the FP state word (see `Emit::save_fp_state`).
 const FRAME_FP_STATE: i32 = 8;
-/// Frame offset of the first page memo.
-const FRAME_MEMOS: i32 = 16;
+/// Bytes of the frame slot.
+const FRAME_BYTES: u32 = 16;
 /// FP state word: mstatus.FS is Dirty.
 const FPS_DIRTY: i64 = 1;
 /// FP state word: `fflags` holds inexact.
@@ -1403,45 +1409,6 @@ impl Emit<'_> {
         self.b.ins().return_(&[]);
     }
 
-    /// The inline TLB probe: the host addend of `va`'s page if the TLB of
-    /// `access` (1 = load, 2 = store) hits on a RAM page for an aligned
-    /// access of `size` bytes (`masked` is `va` under [`access_mask`]), in
-    /// a block the code branches to; otherwise the code continues in
-    /// `slow`. Returns (host addend, TLB entry).
-    fn tlb_probe(
-        &mut self,
-        va: Value,
-        masked: Value,
-        access: usize,
-        slow: Block,
-    ) -> (Value, Entry) {
-        // The TLB's address and the privilege bits are loaded where they
-        // are used (folded into the address and the compare), so that no
-        // host register holds them across a loop.
-        let scaled = table_offset(&mut self.b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-        let tlb = self.b.ins().load(I64, flags(), self.cx, CTX_TLB);
-        let entry = self.b.ins().iadd(tlb, scaled);
-        let entry = Entry {
-            at: entry,
-            off: (access * TLB_SIZE * TLB_ENTRY_BYTES) as i32,
-        };
-        let fast = self
-            .b
-            .ins()
-            .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_FAST as i32);
-        // tlb_fast_tag(va, size, prv)
-        let tag = self.b.ins().load(I64, flags(), self.cx, CTX_DATA_TAG);
-        let want = self.b.ins().bor(masked, tag);
-        let hit = self.b.ins().icmp(IntCC::Equal, fast, want);
-        let hit_blk = self.b.create_block();
-        self.fast_or_slow(hit, hit_blk, slow);
-        let addend = self
-            .b
-            .ins()
-            .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_ADDEND as i32);
-        (addend, entry)
-    }
-
     /// The host address for an access of `size` bytes at `va` (base
     /// register `base`), in a block the code branches to when the access
     /// can be done inline: a RAM page the TLB maps for it, aligned, and
@@ -1453,25 +1420,35 @@ impl Emit<'_> {
     /// valid until an exec helper runs (only those change the mapping,
     /// the privilege, `mstatus`, the reservation; code bits are set only
     /// by the engine, between translations).
+
     fn host_addr(&mut self, va: Value, size: u32, store: bool, base: u8, slow: Block) -> Value {
         let key = ((base & 31) as usize, store as usize);
-        let masked = self.b.ins().band_imm_s(va, access_mask(size));
+        // `va` under the access mask, computed afresh for each use (an
+        // x86 instruction overwrites its first operand: a shared value
+        // would cost a copy and a register that lives across the check).
+        let masked = |b: &mut FunctionBuilder| b.ins().band_imm_s(va, access_mask(size));
         let memo = self.memo[key.0][key.1];
         let live = memo.is_some() && self.memo_live[key.0][key.1];
         // Where the access continues once the memo holds its page.
         let go = memo.map(|_| self.b.create_block());
         if let (Some(at), Some(go), true) = (memo, go, live) {
-            let tag = self.b.ins().stack_load(I64, I64, self.frame, at);
-            let same = self.b.ins().icmp(IntCC::Equal, masked, tag);
+            // An xor, not a compare: Cranelift folds the memo's load into
+            // it (not into a compare that feeds a branch), so the check
+            // needs one host register, not two.
+            let m = masked(&mut self.b);
+            let tag = self.b.ins().load(I64, flags(), self.cx, at);
+            let other = self.b.ins().bxor(m, tag);
             let probe = self.b.create_block();
             self.b.set_cold_block(probe);
-            self.b.ins().brif(same, go, &[], probe, &[]);
+            self.b.ins().brif(other, probe, &[], go, &[]);
             self.b.seal_block(probe);
             self.b.switch_to_block(probe);
         }
-        let (addend, entry) = self.tlb_probe(va, masked, 1 + store as usize, slow);
+        let m = masked(&mut self.b);
+        let access = 1 + store as usize;
+        let (addend, entry) = tlb_lookup(&mut self.b, self.cx, (va, m), access, slow);
         if store {
-            self.store_guard(entry, slow);
+            store_guard(&mut self.b, self.cx, entry, slow);
         }
         let (Some(at), Some(go)) = (memo, go) else {
             return self.b.ins().iadd(va, addend);
@@ -1479,13 +1456,14 @@ impl Emit<'_> {
         if live {
             self.cold_here();
         }
-        self.b.ins().stack_store(I64, masked, self.frame, at);
-        self.b.ins().stack_store(I64, addend, self.frame, at + 8);
+        let m = masked(&mut self.b);
+        self.b.ins().store(flags(), m, self.cx, at);
+        self.b.ins().store(flags(), addend, self.cx, at + 8);
         self.b.ins().jump(go, &[]);
         self.b.seal_block(go);
         self.b.switch_to_block(go);
         self.memo_live[key.0][key.1] = true;
-        let addend = self.b.ins().stack_load(I64, I64, self.frame, at + 8);
+        let addend = self.b.ins().load(I64, flags(), self.cx, at + 8);
         self.b.ins().iadd(va, addend)
     }
 
@@ -1535,7 +1513,7 @@ impl Emit<'_> {
             for (st, at) in m.iter().enumerate() {
                 if let Some(at) = *at {
                     let v = *none.get_or_insert_with(|| self.b.ins().iconst(I64, MEMO_NONE));
-                    self.b.ins().stack_store(I64, v, self.frame, at);
+                    self.b.ins().store(flags(), v, self.cx, at);
                     self.memo_live[r][st] = false;
                 }
             }
@@ -1570,9 +1548,10 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[v.into()]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        let size_v = self.b.ins().iconst(I32, size as i64);
+        let size_v = self.b.ins().iconst(I64, size as i64);
+        self.b.ins().store(flags(), size_v, self.cx, CTX_SIZE);
         self.b.ins().store(flags(), va, self.cx, CTX_VA);
-        let st = self.call_helper(Helper::Load, &[size_v]);
+        let st = self.call_helper(Helper::Load, &[]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.cold_here();
@@ -1612,43 +1591,17 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        let size_v = self.b.ins().iconst(I32, size as i64);
+        let size_v = self.b.ins().iconst(I64, size as i64);
+        self.b.ins().store(flags(), size_v, self.cx, CTX_SIZE);
         self.b.ins().store(flags(), va, self.cx, CTX_VA);
         self.b.ins().store(flags(), val, self.cx, CTX_VAL_OFFSET);
-        let st = self.call_helper(Helper::Store, &[size_v]);
+        let st = self.call_helper(Helper::Store, &[]);
         let pc = self.pc_at(off);
         self.check_trap(st, pc, idx);
         self.cold_here();
         self.b.ins().jump(join, &[]);
         self.b.seal_block(join);
         self.b.switch_to_block(join);
-    }
-
-    /// After a store TLB hit on `entry`: continue only if the page holds
-    /// no cached code and no LR reservation is held, else go to `slow`.
-    fn store_guard(&mut self, entry: Entry, slow: Block) {
-        // The page's code bit (the entry has its bitmap word and mask),
-        // and the reservation flag.
-        let word_addr = self.b.ins().load(
-            I64,
-            flags(),
-            entry.at,
-            entry.off + TLB_ENTRY_CODE_WORD as i32,
-        );
-        let word = self.b.ins().load(I64, flags(), word_addr, 0);
-        let mask = self.b.ins().load(
-            I64,
-            flags(),
-            entry.at,
-            entry.off + TLB_ENTRY_CODE_BIT as i32,
-        );
-        let bit = self.b.ins().band(word, mask);
-        let resv = self.b.ins().load(I64, flags(), self.cx, CTX_RESERVED);
-        let busy = self.b.ins().bor(bit, resv);
-        let fast = self.b.create_block();
-        self.b.ins().brif(busy, slow, &[], fast, &[]);
-        self.b.seal_block(fast);
-        self.b.switch_to_block(fast);
     }
 
     /// Emit `insn` (an F/D instruction) inline where the common case
@@ -2323,6 +2276,72 @@ fn table_offset(
         b.ins().ishl_imm_s(v, (lb - shift) as i64)
     };
     b.ins().band_imm_s(moved, ((slots - 1) << lb) as i64)
+}
+
+/// The TLB lookup of the inline access path: for `va` (`masked` is `va`
+/// under [`access_mask`]) and `access` (1 = load, 2 = store), continue in
+/// a new block if the TLB hits on a RAM page for an aligned access, else
+/// go to `slow`. Returns (host addend, TLB entry).
+fn tlb_lookup(
+    b: &mut FunctionBuilder,
+    cx: Value,
+    (va, masked): (Value, Value),
+    access: usize,
+    slow: Block,
+) -> (Value, Entry) {
+    // The TLB's address and the privilege bits are loaded where they are
+    // used (folded into the address and the compare), so that no host
+    // register holds them across a loop.
+    let scaled = table_offset(b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+    let tlb = b.ins().load(I64, flags(), cx, CTX_TLB);
+    let at = b.ins().iadd(tlb, scaled);
+    let entry = Entry {
+        at,
+        off: (access * TLB_SIZE * TLB_ENTRY_BYTES) as i32,
+    };
+    let fast = b
+        .ins()
+        .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_FAST as i32);
+    // tlb_fast_tag(va, size, prv)
+    let tag = b.ins().load(I64, flags(), cx, CTX_DATA_TAG);
+    let want = b.ins().bor(masked, tag);
+    let hit = b.ins().icmp(IntCC::Equal, fast, want);
+    let hit_blk = b.create_block();
+    b.ins().brif(hit, hit_blk, &[], slow, &[]);
+    b.seal_block(hit_blk);
+    b.switch_to_block(hit_blk);
+    let addend = b
+        .ins()
+        .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_ADDEND as i32);
+    (addend, entry)
+}
+
+/// After a store TLB hit on `entry`: continue (in a new block) only if
+/// the page holds no cached code and no LR reservation is held, else go
+/// to `slow`.
+fn store_guard(b: &mut FunctionBuilder, cx: Value, entry: Entry, slow: Block) {
+    // The page's code bit (the entry has its bitmap word and mask), and
+    // the reservation flag.
+    let word_addr = b.ins().load(
+        I64,
+        flags(),
+        entry.at,
+        entry.off + TLB_ENTRY_CODE_WORD as i32,
+    );
+    let word = b.ins().load(I64, flags(), word_addr, 0);
+    let mask = b.ins().load(
+        I64,
+        flags(),
+        entry.at,
+        entry.off + TLB_ENTRY_CODE_BIT as i32,
+    );
+    let bit = b.ins().band(word, mask);
+    let resv = b.ins().load(I64, flags(), cx, CTX_RESERVED);
+    let busy = b.ins().bor(bit, resv);
+    let fast = b.create_block();
+    b.ins().brif(busy, slow, &[], fast, &[]);
+    b.seal_block(fast);
+    b.switch_to_block(fast);
 }
 
 /// The jump-cache entry for `pc` (at [`helpers::jc_index`]).
