@@ -1420,7 +1420,6 @@ impl Emit<'_> {
     /// valid until an exec helper runs (only those change the mapping,
     /// the privilege, `mstatus`, the reservation; code bits are set only
     /// by the engine, between translations).
-
     fn host_addr(&mut self, va: Value, size: u32, store: bool, base: u8, slow: Block) -> Value {
         let key = ((base & 31) as usize, store as usize);
         // `va` under the access mask, computed afresh for each use (an
