@@ -1316,9 +1316,11 @@ impl Emit<'_> {
                     return;
                 }
                 Kind::Inline if insn.op == Op::Jal => {
-                    let pc = self.pc_at(off);
-                    let link = self.b.ins().iadd_imm_s(pc, insn.len as i64);
-                    self.wx(insn.rd, link);
+                    if insn.rd != 0 {
+                        let pc = self.pc_at(off);
+                        let link = self.b.ins().iadd_imm_s(pc, insn.len as i64);
+                        self.wx(insn.rd, link);
+                    }
                     self.pending_instret += 1;
                     let t_off = (off as i64).wrapping_add(insn.imm as i64);
                     self.exit(None, idx as i64 + 1, Chain::Direct(t_off, 0));
