@@ -257,8 +257,8 @@ impl Translator {
         }
         // A region with an edge inside it: the registers it uses are
         // loaded once at entry and live in variables across the edges;
-        // the chain budget is counted down in one variable (see
-        // `Emit::left`).
+        // what the blocks before the current one retired is counted in
+        // one variable (see `Emit::dyn_count`).
         let heads: Vec<(u64, Block)> = blocks.iter().map(|&(p, _)| (p, b.create_block())).collect();
         let looped = internal_edge(insns, blocks);
         let mut refs = [false; 32];
@@ -304,11 +304,11 @@ impl Translator {
         for at in memo.iter().flatten().flatten() {
             b.ins().store(flags(), none, cx, *at);
         }
-        let left = looped.then(|| {
-            let l = b.declare_var(I64);
-            let budget = b.ins().load(I64, flags(), cx, CTX_BUDGET);
-            b.def_var(l, budget);
-            l
+        let dyn_count = looped.then(|| {
+            let d = b.declare_var(I64);
+            let z = b.ins().iconst(I64, 0);
+            b.def_var(d, z);
+            d
         });
         let mut t = Emit {
             b,
@@ -328,7 +328,7 @@ impl Translator {
             link_targets: vec![None; LINKS * blocks.len()],
             heads: if looped { heads.clone() } else { Vec::new() },
             cur: 0,
-            left,
+            dyn_count,
             refs,
             thunks: self.thunks,
             stubs: self.stubs,
@@ -563,13 +563,10 @@ struct Emit<'a> {
     heads: Vec<(u64, Block)>,
     /// Index of the block being emitted.
     cur: usize,
-    /// In a region with inner edges: the chain budget left after the
-    /// blocks before the current one, `cx.budget` minus what they retired
-    /// that is neither added to `instret` nor charged to `cx.budget` yet
-    /// (a sync does both). Edges count it down (`left - n > 0`: one
-    /// subtraction and a branch, no load); the unsynced count, needed
-    /// only at exits and syncs, is `cx.budget - left`.
-    left: Option<Variable>,
+    /// In a region with inner edges: instructions retired by the blocks
+    /// before the current one and neither added to `instret` nor charged
+    /// to the chain budget yet (a sync does both).
+    dyn_count: Option<Variable>,
     /// Registers the region reads or writes (loaded at entry when it has
     /// inner edges).
     refs: [bool; 32],
@@ -797,20 +794,7 @@ impl Emit<'_> {
             .b
             .ins()
             .iconst(self.ptr, thunk.unwrap_or(direct) as i64);
-        // A helper may stop the chain (`helpers::stop_chain` takes a
-        // constant off `cx.budget`): `left` follows, so that
-        // `cx.budget - left` still counts the unsynced instructions.
-        let before = self
-            .left
-            .map(|_| self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET));
         let call = self.b.ins().call_indirect(sig, f, &all);
-        if let (Some(l), Some(before)) = (self.left, before) {
-            let after = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
-            let taken = self.b.ins().isub(after, before);
-            let v = self.b.use_var(l);
-            let v = self.b.ins().iadd(v, taken);
-            self.b.def_var(l, v);
-        }
         if thunk.is_some() {
             // The register-preserving thunk leaves the status in the
             // context.
@@ -873,27 +857,23 @@ impl Emit<'_> {
     /// before it.
     fn unsynced_instret(&mut self) -> Option<Value> {
         let k = self.pending_instret;
-        match self.unsynced_before() {
-            Some(d) => Some(self.add_imm(d, k)),
+        match self.dyn_count {
+            Some(d) => {
+                let d = self.b.use_var(d);
+                Some(self.add_imm(d, k))
+            }
             None => (k != 0).then(|| self.b.ins().iconst(I64, k)),
         }
-    }
-
-    /// In a region with inner edges: what the blocks before the current
-    /// one retired and is neither in `instret` nor charged yet
-    /// (`cx.budget - left`).
-    fn unsynced_before(&mut self) -> Option<Value> {
-        let l = self.left?;
-        let l = self.b.use_var(l);
-        let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
-        Some(self.b.ins().isub(budget, l))
     }
 
     /// Instructions retired and not yet charged to the chain budget: the
     /// `retired` ones of this block plus those of the blocks before it.
     fn uncharged(&mut self, retired: i64) -> Value {
-        match self.unsynced_before() {
-            Some(d) => self.add_imm(d, retired),
+        match self.dyn_count {
+            Some(d) => {
+                let d = self.b.use_var(d);
+                self.add_imm(d, retired)
+            }
             None => self.b.ins().iconst(I64, retired),
         }
     }
@@ -909,14 +889,16 @@ impl Emit<'_> {
     }
 
     /// Bring `instret` up to date (before a helper that reads it). In a
-    /// region the earlier blocks' count is charged to the budget too
-    /// (`cx.budget = left`), so that one variable keeps counting both.
+    /// region the earlier blocks' count is charged to the budget too, so
+    /// that one variable keeps counting both.
     fn sync_instret(&mut self) {
         self.add_unsynced_instret();
         self.pending_instret = 0;
-        if let Some(l) = self.left {
-            let v = self.b.use_var(l);
-            self.b.ins().store(flags(), v, self.cx, CTX_BUDGET);
+        if let Some(d) = self.dyn_count {
+            let v = self.b.use_var(d);
+            self.charge(v);
+            let z = self.b.ins().iconst(I64, 0);
+            self.b.def_var(d, z);
         }
     }
 
@@ -972,19 +954,8 @@ impl Emit<'_> {
     fn exit_prep(&mut self, retired: i64) -> Value {
         self.write_back();
         self.add_unsynced_instret();
-        match self.left {
-            // cx.budget - (unsynced before + retired)
-            Some(l) => {
-                let v = self.b.use_var(l);
-                let v = self.add_imm(v, -retired);
-                self.b.ins().store(flags(), v, self.cx, CTX_BUDGET);
-                v
-            }
-            None => {
-                let r = self.b.ins().iconst(I64, retired);
-                self.charge(r)
-            }
-        }
+        let r = self.uncharged(retired);
+        self.charge(r)
     }
 
     /// The rest of an exit after [`Emit::exit_prep`] (`left`: the budget
@@ -1122,11 +1093,11 @@ impl Emit<'_> {
     /// (the region's registers in their variables), else leave for the
     /// engine with the pc at the target.
     fn inner_edge(&mut self, off: i64, retired: i64, head: Block) {
-        let Some(l) = self.left else {
+        let Some(d) = self.dyn_count else {
             unreachable!("inner edges exist only in regions that count them")
         };
         let saved = (self.defined, self.dirty, self.pending_instret);
-        let more = self.edge_count(l, retired);
+        let more = self.edge_count(d, retired);
         let out = self.b.create_block();
         self.b.set_cold_block(out);
         self.b.ins().brif(more, head, &[], out, &[]);
@@ -1139,27 +1110,28 @@ impl Emit<'_> {
     }
 
     /// Before an edge to a head of the region: the region's registers in
-    /// their variables, this block's `retired` instructions counted off
-    /// `left`. Returns whether the chain budget lasts beyond them.
-    fn edge_count(&mut self, l: Variable, retired: i64) -> Value {
+    /// their variables, this block's `retired` instructions added to the
+    /// count `d` of the blocks before. Returns whether the chain budget
+    /// lasts beyond them.
+    fn edge_count(&mut self, d: Variable, retired: i64) -> Value {
         for r in 1..32u8 {
             if self.refs[r as usize] && !self.defined[r as usize] {
                 self.rx(r);
             }
         }
         // After a sync in this block fewer instructions are pending for
-        // `instret` than are uncharged: charge the difference now, so
-        // that at the head `cx.budget - left` counts what is pending for
-        // both (the blocks before plus this block's pending ones).
+        // `instret` than are uncharged: charge the difference now so that
+        // one count serves both at the head.
         let pending = self.pending_instret;
         if retired != pending {
             let k = self.b.ins().iconst(I64, retired - pending);
             self.charge(k);
         }
-        let v = self.b.use_var(l);
-        let next = self.add_imm(v, -retired);
-        self.b.def_var(l, next);
-        self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, next, 0)
+        let next = self.uncharged(pending);
+        let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
+        let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, next);
+        self.b.def_var(d, next);
+        more
     }
 
     /// A computed jump to `target` (virtual) in a region: while the chain
@@ -1169,11 +1141,11 @@ impl Emit<'_> {
     /// the span of the heads, like a direct inner edge; any other target
     /// leaves through the lookup stub.
     fn dispatch(&mut self, target: Value, retired: i64) {
-        let Some(l) = self.left else {
+        let Some(d) = self.dyn_count else {
             unreachable!("regions with several blocks count their edges")
         };
         let saved = (self.defined, self.dirty, self.pending_instret);
-        let more = self.edge_count(l, retired);
+        let more = self.edge_count(d, retired);
         let table = self.b.create_block();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
