@@ -322,9 +322,11 @@ pub const CTX_VAL_OFFSET: i32 = std::mem::offset_of!(JitCtx<'static>, val) as i3
 pub const CTX_VA: i32 = std::mem::offset_of!(JitCtx<'static>, va) as i32;
 /// Byte offset of [`JitCtx::size`].
 pub const CTX_SIZE: i32 = std::mem::offset_of!(JitCtx<'static>, size) as i32;
-/// Page memos in [`JitCtx::memos`] (one per base register and access
-/// kind at most).
-pub const MEMO_SLOTS: usize = 64;
+/// Page memos in [`JitCtx::memos`]: a translation with more candidates
+/// (base registers and access kinds) keeps memos for the most used. Few
+/// translations need more; the context is built (and zeroed) at every
+/// entry from the engine, so it stays small.
+pub const MEMO_SLOTS: usize = 16;
 /// Byte offset of [`JitCtx::memos`].
 pub const CTX_MEMOS: i32 = std::mem::offset_of!(JitCtx<'static>, memos) as i32;
 /// Byte offset of [`JitCtx::tlb`].

@@ -25,6 +25,7 @@ use crate::helpers::{
     CTX_LOOKUPS, CTX_MEMOS, CTX_RESERVED, CTX_SIZE, CTX_STATUS, CTX_TLB, CTX_VA, CTX_VAL_OFFSET,
     JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC,
     JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
+    MEMO_SLOTS,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -280,15 +281,19 @@ impl Translator {
                 uses[(i.rs1 & 31) as usize][st as usize] += 1;
             }
         }
-        let mut memo = [[None; 2]; 32];
-        let mut at = CTX_MEMOS;
+        // The most used first, up to the context's MEMO_SLOTS.
+        let mut wanted: Vec<(u32, usize, usize)> = Vec::new();
         for (r, u) in uses.iter().enumerate() {
             for st in 0..2 {
                 if u[st] >= 2 || (looped && u[st] >= 1) {
-                    memo[r][st] = Some(at);
-                    at += 16;
+                    wanted.push((u[st], r, st));
                 }
             }
+        }
+        wanted.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut memo = [[None; 2]; 32];
+        for (k, &(_, r, st)) in wanted.iter().take(MEMO_SLOTS).enumerate() {
+            memo[r][st] = Some(CTX_MEMOS + 16 * k as i32);
         }
         let frame = b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
