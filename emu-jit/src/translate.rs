@@ -284,13 +284,13 @@ impl Translator {
         // The most used first, up to the context's MEMO_SLOTS.
         let mut wanted: Vec<(u32, usize, usize)> = Vec::new();
         for (r, u) in uses.iter().enumerate() {
-            for st in 0..2 {
-                if u[st] >= 2 || (looped && u[st] >= 1) {
-                    wanted.push((u[st], r, st));
+            for (st, &n) in u.iter().enumerate() {
+                if n >= 2 || (looped && n >= 1) {
+                    wanted.push((n, r, st));
                 }
             }
         }
-        wanted.sort_by(|a, b| b.0.cmp(&a.0));
+        wanted.sort_by_key(|w| std::cmp::Reverse(w.0));
         let mut memo = [[None; 2]; 32];
         for (k, &(_, r, st)) in wanted.iter().take(MEMO_SLOTS).enumerate() {
             memo[r][st] = Some(CTX_MEMOS + 16 * k as i32);
