@@ -300,7 +300,7 @@ impl Translator {
             FRAME_BYTES,
             3,
         ));
-        // The entry pc lives in the frame too (used by exits only).
+        // The entry pc lives in the frame (used by exits only).
         b.ins().stack_store(I64, pc0, frame, 0);
         let has_fp = insns
             .iter()
