@@ -1554,13 +1554,7 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[v.into()]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        let size_v = self.b.ins().iconst(I64, size as i64);
-        self.b.ins().store(flags(), size_v, self.cx, CTX_SIZE);
-        self.b.ins().store(flags(), va, self.cx, CTX_VA);
-        let st = self.call_helper(Helper::Load, &[]);
-        let pc = self.pc_at(off);
-        self.check_trap(st, pc, idx);
-        self.cold_here();
+        self.slow_access(Helper::Load, va, size, off, idx);
         let raw = self.b.ins().load(I64, flags(), self.cx, CTX_VAL_OFFSET);
         let v = if signed && size < 8 {
             let narrow = match size {
@@ -1577,6 +1571,20 @@ impl Emit<'_> {
         self.b.seal_block(join);
         self.b.switch_to_block(join);
         self.b.block_params(join)[0]
+    }
+
+    /// The slow path of an integer access (in the current, cold block):
+    /// the address and size into the context (a store's value is already
+    /// there), the load or store helper called, a trap leaving through
+    /// the trap exit with the pc of the instruction at `off`.
+    fn slow_access(&mut self, h: Helper, va: Value, size: u32, off: u64, idx: i64) {
+        let size_v = self.b.ins().iconst(I64, size as i64);
+        self.b.ins().store(flags(), size_v, self.cx, CTX_SIZE);
+        self.b.ins().store(flags(), va, self.cx, CTX_VA);
+        let st = self.call_helper(h, &[]);
+        let pc = self.pc_at(off);
+        self.check_trap(st, pc, idx);
+        self.cold_here();
     }
 
     /// An integer store: inline on a TLB hit to a page without translated
@@ -1597,14 +1605,8 @@ impl Emit<'_> {
         self.b.ins().jump(join, &[]);
         self.b.seal_block(slow);
         self.b.switch_to_block(slow);
-        let size_v = self.b.ins().iconst(I64, size as i64);
-        self.b.ins().store(flags(), size_v, self.cx, CTX_SIZE);
-        self.b.ins().store(flags(), va, self.cx, CTX_VA);
         self.b.ins().store(flags(), val, self.cx, CTX_VAL_OFFSET);
-        let st = self.call_helper(Helper::Store, &[]);
-        let pc = self.pc_at(off);
-        self.check_trap(st, pc, idx);
-        self.cold_here();
+        self.slow_access(Helper::Store, va, size, off, idx);
         self.b.ins().jump(join, &[]);
         self.b.seal_block(join);
         self.b.switch_to_block(join);
