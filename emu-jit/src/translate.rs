@@ -273,6 +273,28 @@ impl Translator {
         }
         refs[0] = false;
         written[0] = false;
+        // A loop that uses more registers than the host can keep leaves
+        // the read-only ones it reads least in the hart, loaded at each
+        // use (see `Emit::in_hart`).
+        let mut in_hart = [false; 32];
+        if looped {
+            let mut reads = [0u32; 32];
+            for i in insns {
+                let (r1, r2, _) = int_regs(i);
+                reads[(i.rs1 & 31) as usize] += r1 as u32;
+                reads[(i.rs2 & 31) as usize] += r2 as u32;
+            }
+            let held = refs.iter().filter(|&&r| r).count();
+            let mut ro: Vec<(u32, usize)> = (1..32)
+                .filter(|&r| refs[r] && !written[r])
+                .map(|r| (reads[r], r))
+                .collect();
+            ro.sort();
+            for (_, r) in ro.into_iter().take(held.saturating_sub(MAX_LOOP_VARS)) {
+                in_hart[r] = true;
+                refs[r] = false;
+            }
+        }
         // Page memos for base registers that several accesses (or one in
         // a loop) use, cleared at entry.
         let mut uses = [[0u32; 2]; 32];
@@ -321,6 +343,7 @@ impl Translator {
             hart,
             cx,
             regs,
+            in_hart,
             defined: [false; 32],
             dirty: [false; 32],
             pending_instret: 0,
@@ -533,6 +556,11 @@ struct Emit<'a> {
     hart: Value,
     cx: Value,
     regs: [Variable; 32],
+    /// Registers a loop only reads that stay in the hart: each use loads
+    /// them, so they hold no host register across the loop (with more
+    /// live values than host registers, the register allocator spills
+    /// some anyway, and stores them back at every reload).
+    in_hart: [bool; 32],
     /// The variable holds the register's current value.
     defined: [bool; 32],
     /// The variable differs from the hart's register file.
@@ -599,6 +627,8 @@ struct Emit<'a> {
     has_fp: bool,
 }
 
+/// Most guest registers a loop keeps in variables (see `Emit::in_hart`).
+const MAX_LOOP_VARS: usize = 8;
 /// Frame offset of the FP state word (see `Emit::save_fp_state`).
 const FRAME_FP_STATE: i32 = 8;
 /// Bytes of the frame slot.
@@ -651,6 +681,12 @@ impl Emit<'_> {
         let r = (r & 31) as usize;
         if r == 0 {
             return self.b.ins().iconst(I64, 0);
+        }
+        if self.in_hart[r] {
+            return self
+                .b
+                .ins()
+                .load(I64, flags(), self.hart, X_OFF + 8 * r as i32);
         }
         if !self.defined[r] {
             let v = self
