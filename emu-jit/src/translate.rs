@@ -357,6 +357,7 @@ impl Translator {
             heads: if looped { heads.clone() } else { Vec::new() },
             cur: 0,
             dyn_count,
+            count_sums: Vec::new(),
             refs,
             thunks: self.thunks,
             stubs: self.stubs,
@@ -377,9 +378,17 @@ impl Translator {
             }
         }
         t.b.ins().jump(heads[0].1, &[]);
+        let late = later_edges(insns, blocks);
         let mut start = 0usize;
         for (k, &(bpa, n)) in blocks.iter().enumerate() {
             t.b.switch_to_block(heads[k].1);
+            if !late[k] {
+                // Every edge to this head is emitted: sealed now, the
+                // variables read here are the values the edges left
+                // (not block parameters resolved later), which lets
+                // `Emit::count_plus` see the sums it made.
+                t.b.seal_block(heads[k].1);
+            }
             t.cur = k;
             // In a loop a memo may hold a page at every block's head.
             t.memo_live = [[looped; 2]; 32];
@@ -600,6 +609,9 @@ struct Emit<'a> {
     /// before the current one and neither added to `instret` nor charged
     /// to the chain budget yet (a sync does both).
     dyn_count: Option<Variable>,
+    /// Sums `base + k` this translation made from the count (see
+    /// [`Emit::count_plus`]).
+    count_sums: Vec<(Value, Value, i64)>,
     /// Registers the region reads or writes (loaded at entry when it has
     /// inner edges).
     refs: [bool; 32],
@@ -899,10 +911,7 @@ impl Emit<'_> {
     fn unsynced_instret(&mut self) -> Option<Value> {
         let k = self.pending_instret;
         match self.dyn_count {
-            Some(d) => {
-                let d = self.b.use_var(d);
-                Some(self.add_imm(d, k))
-            }
+            Some(d) => Some(self.count_plus(d, k)),
             None => (k != 0).then(|| self.b.ins().iconst(I64, k)),
         }
     }
@@ -911,10 +920,7 @@ impl Emit<'_> {
     /// `retired` ones of this block plus those of the blocks before it.
     fn uncharged(&mut self, retired: i64) -> Value {
         match self.dyn_count {
-            Some(d) => {
-                let d = self.b.use_var(d);
-                self.add_imm(d, retired)
-            }
+            Some(d) => self.count_plus(d, retired),
             None => self.b.ins().iconst(I64, retired),
         }
     }
@@ -941,6 +947,29 @@ impl Emit<'_> {
             let z = self.b.ins().iconst(I64, 0);
             self.b.def_var(d, z);
         }
+    }
+
+    /// The count `d` plus `k`. When the count's value is itself a sum
+    /// `base + j` made here (the edge from the block before added that
+    /// block's instructions), this is one add of `j + k` to `base`:
+    /// Cranelift does not fold the two constants at the optimisation
+    /// level translations use, and would spend an instruction and a
+    /// register on the second one.
+    fn count_plus(&mut self, d: Variable, k: i64) -> Value {
+        let v = self.b.use_var(d);
+        let (base, j) = match self.count_sums.iter().find(|s| s.0 == v) {
+            Some(&(_, base, j)) => (base, j),
+            None => (v, 0),
+        };
+        if j + k == 0 {
+            return base;
+        }
+        if k == 0 {
+            return v;
+        }
+        let sum = self.b.ins().iadd_imm_s(base, j + k);
+        self.count_sums.push((sum, base, j + k));
+        sum
     }
 
     /// `v + k`, without an add for 0.
@@ -2532,6 +2561,30 @@ pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
         }
     }
     false
+}
+
+/// For each block of a region: is it the target of an edge from itself
+/// or a later block (a back edge, or any computed jump in the region)?
+fn later_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> Vec<bool> {
+    let mut late = vec![false; blocks.len()];
+    let mut start = 0usize;
+    for (j, &(pa, n)) in blocks.iter().enumerate() {
+        let b = &insns[start..start + n];
+        start += n;
+        let Some(last) = b.last() else { continue };
+        if blocks.len() > 1 && computed_jump(last) {
+            return vec![true; blocks.len()];
+        }
+        let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
+        let (t, f) = direct_targets(last, off);
+        for x in [t, f].into_iter().flatten() {
+            let target = pa.wrapping_add(x as u64);
+            for (k, h) in blocks.iter().enumerate().take(j + 1) {
+                late[k] |= h.0 == target;
+            }
+        }
+    }
+    late
 }
 
 fn exec_regs(op: Op) -> Option<(bool, bool, bool)> {
