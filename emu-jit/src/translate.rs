@@ -45,6 +45,7 @@ use emu_core::mmu::{
     TLB_ENTRY_ADDEND, TLB_ENTRY_BYTES, TLB_ENTRY_CODE_BIT, TLB_ENTRY_CODE_WORD, TLB_ENTRY_FAST,
     TLB_SIZE,
 };
+use std::collections::HashSet;
 use std::mem::offset_of;
 
 const X_OFF: i32 = offset_of!(Hart, x) as i32;
@@ -358,6 +359,7 @@ impl Translator {
             cur: 0,
             dyn_count,
             count_sums: Vec::new(),
+            sext_known: HashSet::new(),
             refs,
             thunks: self.thunks,
             stubs: self.stubs,
@@ -612,6 +614,10 @@ struct Emit<'a> {
     /// Sums `base + k` this translation made from the count (see
     /// [`Emit::count_plus`]).
     count_sums: Vec<(Value, Value, i64)>,
+    /// Values known to be sign-extended from 32 bits (results of loads
+    /// of 32 bits or fewer, of `*w` instructions, ...): `sext.w` of one
+    /// is a copy.
+    sext_known: HashSet<Value>,
     /// Registers the region reads or writes (loaded at entry when it has
     /// inner edges).
     refs: [bool; 32],
@@ -1386,6 +1392,9 @@ impl Emit<'_> {
                     let va = self.add_imm(a, insn.imm as i64);
                     let (size, signed) = load_shape(insn.op);
                     let v = self.load((va, insn.rs1), size, signed, off, idx as i64);
+                    if size < 4 || signed {
+                        self.sext_known.insert(v);
+                    }
                     self.wx(insn.rd, v);
                     self.pending_instret += 1;
                 }
@@ -2070,8 +2079,13 @@ impl Emit<'_> {
             And => rr!(band),
             Addiw => {
                 let a = self.rx(i.rs1);
-                let v = self.add_imm(a, imm);
-                self.sext32(v)
+                if imm == 0 && self.is_sext(a) {
+                    // `sext.w` of a value that is already.
+                    a
+                } else {
+                    let v = self.add_imm(a, imm);
+                    self.sext32(v)
+                }
             }
             Slliw => w32!(ri!(ishl_imm_s, imm & 31)),
             Srliw => {
@@ -2273,8 +2287,40 @@ impl Emit<'_> {
             // Not inline (see `kind`).
             _ => return None,
         };
+        let known = match i.op {
+            Lui | Slti | Sltiu | Slt | Sltu | Addiw | Slliw | Srliw | Sraiw | Addw | Subw
+            | Sllw | Srlw | Sraw | Mulw | Divw | Remw | Divuw | Remuw => true,
+            Xori | Ori | Andi => self.peek_sext(i.rs1),
+            Xor | Or | And => self.peek_sext(i.rs1) && self.peek_sext(i.rs2),
+            _ => false,
+        };
+        if known {
+            self.sext_known.insert(v);
+        }
         self.wx(i.rd, v);
         None
+    }
+
+    /// Does register `r` (read by the instruction being emitted) hold a
+    /// value known to be sign-extended from 32 bits?
+    fn peek_sext(&mut self, r: u8) -> bool {
+        let r = (r & 31) as usize;
+        if r == 0 {
+            return true;
+        }
+        if !self.defined[r] || self.in_hart[r] {
+            return false;
+        }
+        let v = self.b.use_var(self.regs[r]);
+        self.is_sext(v)
+    }
+
+    /// Is `v` known to be sign-extended from 32 bits (see
+    /// [`Emit::sext_known`])? A variable read after a join may be an
+    /// alias of the value an earlier block left.
+    fn is_sext(&self, v: Value) -> bool {
+        let v = self.b.func.dfg.resolve_aliases(v);
+        self.sext_known.contains(&v)
     }
 
     /// RISC-V signed division/remainder: x/0 = -1, x%0 = x,

@@ -128,6 +128,8 @@ fn insn() -> impl Strategy<Value = u32> {
         4 => (prop::sample::select(vec![0u32, 2, 3, 4, 6, 7]), dst(), src(), -2048i32..2048)
             .prop_map(|(f3, rd, a, imm)| i_type(imm, f3, 0x13, rd, a)),
         1 => (dst(), src(), -2048i32..2048).prop_map(|(rd, a, imm)| i_type(imm, 0, 0x1b, rd, a)),
+        // sext.w (addiw rd, rs, 0: a copy when rs is known sign-extended)
+        2 => (dst(), src()).prop_map(|(rd, a)| i_type(0, 0, 0x1b, rd, a)),
         // slli srli srai rori bclri bseti binvi bexti slli.uw
         3 => (0u32..9, dst(), src(), 0u32..64).prop_map(|(k, rd, a, sh)| {
             let (f6, f3, op) = [
@@ -398,6 +400,52 @@ fn fault_in_the_middle_of_a_block() {
     assert_eq!(b.harts[0].x[10], 5);
     same(&b.harts[0], &a.harts[0]).unwrap();
     assert!(e.stats().jit_calls >= 1);
+}
+
+/// `sext.w` (`addiw rd, rs, 0`) is a copy only of values known to be
+/// sign-extended from 32 bits: after `ld`, `lwu` and an `xor` with one
+/// of them it must still extend; after `lw`, `lbu`, `srliw`, `lui` and
+/// an `xor` of two such values it changes nothing.
+#[test]
+fn sext_w_of_known_and_unknown_values() {
+    let sext_w = |rd, rs| i_type(0, 0, 0x1b, rd, rs);
+    let program = [
+        i_type(0, 3, 0x03, 10, 8),      // ld a0, 0(s0)
+        sext_w(11, 10),                 // sext.w a1, a0
+        i_type(8, 6, 0x03, 12, 8),      // lwu a2, 8(s0)
+        sext_w(13, 12),                 // sext.w a3, a2
+        i_type(16, 2, 0x03, 14, 8),     // lw a4, 16(s0)
+        r_type(0, 4, 0x33, 15, 14, 12), // xor a5, a4, a2
+        sext_w(15, 15),                 // sext.w a5, a5
+        r_type(0, 5, 0x1b, 16, 14, 3),  // srliw a6, a4, 3
+        r_type(0, 4, 0x33, 17, 14, 16), // xor a7, a4, a6
+        sext_w(17, 17),                 // sext.w a7, a7
+        i_type(8, 4, 0x03, 5, 8),       // lbu t0, 8(s0)
+        sext_w(6, 5),                   // sext.w t1, t0
+        0x8000_03b7,                    // lui t2, 0x80000
+        sext_w(28, 7),                  // sext.w t3, t2
+        EBREAK,
+    ];
+    let regs = [0u64; 32];
+    let mut a = machine(&program, &regs);
+    let mut b = machine(&program, &regs);
+    for m in [&mut a, &mut b] {
+        m.bus.write(BUF, 8, 0x1234_5678_9abc_def0);
+        m.bus.write(BUF + 8, 8, 0x0000_0000_8765_4321);
+        m.bus.write(BUF + 16, 8, 0x5555_5555_f000_000f);
+    }
+    run_interp(&mut a, 100);
+    let mut e = jit(0);
+    run_engine(&mut e, &mut b, 100);
+    let x = &b.harts[0].x;
+    assert_eq!(x[11], 0xffff_ffff_9abc_def0);
+    assert_eq!(x[13], 0xffff_ffff_8765_4321);
+    assert_eq!(x[15], 0x0000_0000_7765_432e);
+    assert_eq!(x[17], 0xffff_ffff_ee00_000e);
+    assert_eq!(x[6], 0x21);
+    assert_eq!(x[28], 0xffff_ffff_8000_0000);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(e.stats().jit_insns > 0);
 }
 
 /// A tiny cache: every installed batch starts a new generation and the
