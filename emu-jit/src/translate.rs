@@ -359,6 +359,8 @@ impl Translator {
             cur: 0,
             dyn_count,
             count_sums: Vec::new(),
+            sealed_heads: Vec::new(),
+            misjoin: false,
             sext_known: HashSet::new(),
             refs,
             thunks: self.thunks,
@@ -390,6 +392,7 @@ impl Translator {
                 // (not block parameters resolved later), which lets
                 // `Emit::count_plus` see the sums it made.
                 t.b.seal_block(heads[k].1);
+                t.sealed_heads.push(heads[k].1);
             }
             t.cur = k;
             // In a loop a memo may hold a page at every block's head.
@@ -408,7 +411,14 @@ impl Translator {
         t.finish_exits();
         let targets = std::mem::take(&mut t.link_targets);
         t.b.seal_all_blocks();
+        let misjoin = t.misjoin;
         t.b.finalize(tcfg);
+        if misjoin {
+            // `later_edges` missed an edge: the SSA form would be wrong.
+            return Err(format!(
+                "region at {pa:#x}: an edge to a block sealed before it"
+            ));
+        }
         if let Some(l) = links {
             for (i, (slot, target)) in l.iter_mut().zip(targets).enumerate() {
                 slot.target_pa = target.unwrap_or(u64::MAX);
@@ -614,6 +624,11 @@ struct Emit<'a> {
     /// Sums `base + k` this translation made from the count (see
     /// [`Emit::count_plus`]).
     count_sums: Vec<(Value, Value, i64)>,
+    /// Heads sealed when their block was started (see `later_edges`).
+    sealed_heads: Vec<Block>,
+    /// An inner edge went to one of them (a translator bug: the
+    /// translation is refused rather than miscompiled).
+    misjoin: bool,
     /// Values known to be sign-extended from 32 bits (results of loads
     /// of 32 bits or fewer, of `*w` instructions, ...): `sext.w` of one
     /// is a copy.
@@ -1172,6 +1187,7 @@ impl Emit<'_> {
         let Some(d) = self.dyn_count else {
             unreachable!("inner edges exist only in regions that count them")
         };
+        self.misjoin |= self.sealed_heads.contains(&head);
         let saved = (self.defined, self.dirty, self.pending_instret);
         let more = self.edge_count(d, retired);
         let out = self.b.create_block();
@@ -1249,6 +1265,7 @@ impl Emit<'_> {
         let mut entries = vec![miss; n];
         for &(o, blk) in &offs {
             entries[((o - lo) / 2) as usize] = blk;
+            self.misjoin |= self.sealed_heads.contains(&blk);
         }
         let dfg = &mut self.b.func.dfg;
         let def = dfg.block_call(miss, &[]);
@@ -2585,52 +2602,46 @@ pub fn computed_jump(i: &Insn) -> bool {
     i.op == Op::Jalr && i.rd == 0 && !matches!(i.rs1, 1 | 5)
 }
 
-/// Does an exit of some block of the region lead to a block of the
-/// region: a direct one, or a computed jump in a region of several
-/// blocks?
-pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
-    let mut start = 0usize;
-    for &(pa, n) in blocks {
-        let b = &insns[start..start + n];
-        start += n;
-        let Some(last) = b.last() else { continue };
-        if blocks.len() > 1 && computed_jump(last) {
-            return true;
-        }
-        let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
-        let (t, f) = direct_targets(last, off);
-        for x in [t, f].into_iter().flatten() {
-            let target = pa.wrapping_add(x as u64);
-            if blocks.iter().any(|b| b.0 == target) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// For each block of a region: is it the target of an edge from itself
-/// or a later block (a back edge, or any computed jump in the region)?
-fn later_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> Vec<bool> {
-    let mut late = vec![false; blocks.len()];
+/// The direct edges of a region's blocks (taken target and
+/// fall-through of each block's last instruction) as (index of the
+/// block, target physical address), and whether a block ends in a
+/// computed jump (in a region of several blocks).
+fn region_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> (Vec<(usize, u64)>, bool) {
+    let mut edges = Vec::new();
+    let mut computed = false;
     let mut start = 0usize;
     for (j, &(pa, n)) in blocks.iter().enumerate() {
         let b = &insns[start..start + n];
         start += n;
         let Some(last) = b.last() else { continue };
-        if blocks.len() > 1 && computed_jump(last) {
-            return vec![true; blocks.len()];
-        }
+        computed |= blocks.len() > 1 && computed_jump(last);
         let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
         let (t, f) = direct_targets(last, off);
-        for x in [t, f].into_iter().flatten() {
-            let target = pa.wrapping_add(x as u64);
-            for (k, h) in blocks.iter().enumerate().take(j + 1) {
-                late[k] |= h.0 == target;
-            }
-        }
+        edges.extend(
+            [t, f]
+                .into_iter()
+                .flatten()
+                .map(|x| (j, pa.wrapping_add(x as u64))),
+        );
     }
-    late
+    (edges, computed)
+}
+
+/// Does an exit of some block of the region lead to a block of the
+/// region: a direct one, or a computed jump in a region of several
+/// blocks?
+pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
+    let (edges, computed) = region_edges(insns, blocks);
+    computed || edges.iter().any(|&(_, t)| blocks.iter().any(|b| b.0 == t))
+}
+
+/// For each block of a region: is it the target of an edge from itself
+/// or a later block (a back edge, or any computed jump in the region)?
+fn later_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> Vec<bool> {
+    let (edges, computed) = region_edges(insns, blocks);
+    (0..blocks.len())
+        .map(|k| computed || edges.iter().any(|&(j, t)| j >= k && t == blocks[k].0))
+        .collect()
 }
 
 fn exec_regs(op: Op) -> Option<(bool, bool, bool)> {
