@@ -2109,7 +2109,13 @@ impl Emit<'_> {
                 let a = self.rx(i.rs1);
                 let a = self.b.ins().ireduce(I32, a);
                 let r = self.b.ins().ushr_imm_s(a, imm & 31);
-                self.b.ins().sextend(I64, r)
+                if imm & 31 == 0 {
+                    self.b.ins().sextend(I64, r)
+                } else {
+                    // Bit 31 is clear: zero- and sign-extension agree,
+                    // and the 32-bit shift already zeroes the upper half.
+                    self.b.ins().uextend(I64, r)
+                }
             }
             Sraiw => {
                 let a = self.rx(i.rs1);
