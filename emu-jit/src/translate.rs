@@ -661,7 +661,7 @@ struct Emit<'a> {
 }
 
 /// Most guest registers a loop keeps in variables (see `Emit::in_hart`).
-const MAX_LOOP_VARS: usize = 8;
+const MAX_LOOP_VARS: usize = 7;
 /// Frame offset of the FP state word (see `Emit::save_fp_state`).
 const FRAME_FP_STATE: i32 = 8;
 /// Bytes of the frame slot.
