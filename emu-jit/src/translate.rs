@@ -30,8 +30,8 @@ use crate::helpers::{
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, BlockCall, InstBuilder, JumpTableData, MemFlagsData, SigRef, Signature,
-    StackSlot, StackSlotData, StackSlotKind, Type, Value,
+    types, AbiParam, Block, BlockCall, InstBuilder, InstructionData, JumpTableData, MemFlagsData,
+    Opcode, SigRef, Signature, StackSlot, StackSlotData, StackSlotKind, Type, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -265,12 +265,15 @@ impl Translator {
         let looped = internal_edge(insns, blocks);
         let mut refs = [false; 32];
         let mut written = [false; 32];
+        let mut reads = [0u32; 32];
         for i in insns {
             let (r1, r2, wr) = int_regs(i);
             refs[(i.rs1 & 31) as usize] |= r1;
             refs[(i.rs2 & 31) as usize] |= r2;
             refs[(i.rd & 31) as usize] |= wr;
             written[(i.rd & 31) as usize] |= wr;
+            reads[(i.rs1 & 31) as usize] += r1 as u32;
+            reads[(i.rs2 & 31) as usize] += r2 as u32;
         }
         refs[0] = false;
         written[0] = false;
@@ -279,12 +282,6 @@ impl Translator {
         // use (see `Emit::in_hart`).
         let mut in_hart = [false; 32];
         if looped {
-            let mut reads = [0u32; 32];
-            for i in insns {
-                let (r1, r2, _) = int_regs(i);
-                reads[(i.rs1 & 31) as usize] += r1 as u32;
-                reads[(i.rs2 & 31) as usize] += r2 as u32;
-            }
             let held = refs.iter().filter(|&&r| r).count();
             let mut ro: Vec<(u32, usize)> = (1..32)
                 .filter(|&r| refs[r] && !written[r])
@@ -358,7 +355,6 @@ impl Translator {
             heads: if looped { heads.clone() } else { Vec::new() },
             cur: 0,
             dyn_count,
-            count_sums: Vec::new(),
             sealed_heads: Vec::new(),
             misjoin: false,
             sext_known: HashSet::new(),
@@ -621,9 +617,6 @@ struct Emit<'a> {
     /// before the current one and neither added to `instret` nor charged
     /// to the chain budget yet (a sync does both).
     dyn_count: Option<Variable>,
-    /// Sums `base + k` this translation made from the count (see
-    /// [`Emit::count_plus`]).
-    count_sums: Vec<(Value, Value, i64)>,
     /// Heads sealed when their block was started (see `later_edges`).
     sealed_heads: Vec<Block>,
     /// An inner edge went to one of them (a translator bug: the
@@ -971,26 +964,39 @@ impl Emit<'_> {
     }
 
     /// The count `d` plus `k`. When the count's value is itself a sum
-    /// `base + j` made here (the edge from the block before added that
-    /// block's instructions), this is one add of `j + k` to `base`:
-    /// Cranelift does not fold the two constants at the optimisation
-    /// level translations use, and would spend an instruction and a
-    /// register on the second one.
+    /// `base + j` (the edge from the block before added that block's
+    /// instructions), this is one add of `j + k` to `base`: Cranelift
+    /// does not fold the two constants at the optimisation level
+    /// translations use, and would spend an instruction and a register
+    /// on the second one.
     fn count_plus(&mut self, d: Variable, k: i64) -> Value {
         let v = self.b.use_var(d);
-        let (base, j) = match self.count_sums.iter().find(|s| s.0 == v) {
-            Some(&(_, base, j)) => (base, j),
-            None => (v, 0),
-        };
-        if j + k == 0 {
-            return base;
-        }
         if k == 0 {
             return v;
         }
-        let sum = self.b.ins().iadd_imm_s(base, j + k);
-        self.count_sums.push((sum, base, j + k));
-        sum
+        let (base, j) = self.plus_const(v).unwrap_or((v, 0));
+        self.add_imm(base, j + k)
+    }
+
+    /// `(base, j)` if `v` is `base + j` with a constant `j`.
+    fn plus_const(&self, v: Value) -> Option<(Value, i64)> {
+        let dfg = &self.b.func.dfg;
+        let inst = dfg.value_def(dfg.resolve_aliases(v)).inst()?;
+        let InstructionData::Binary {
+            opcode: Opcode::Iadd,
+            args: [base, c],
+        } = dfg.insts[inst]
+        else {
+            return None;
+        };
+        let c = dfg.value_def(dfg.resolve_aliases(c)).inst()?;
+        match dfg.insts[c] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some((base, imm.bits())),
+            _ => None,
+        }
     }
 
     /// `v + k`, without an add for 0.
