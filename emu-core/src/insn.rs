@@ -82,6 +82,24 @@ impl Insn {
     }
 }
 
+impl Insn {
+    /// Does the slice go on after this instruction, the last of its block,
+    /// moved the pc from `pc` to `next`? Only a forward direct transfer
+    /// does: a branch either way or a `jal` whose target lies after it, or
+    /// a block that simply ends (length or page limit). A slice ends, and
+    /// interrupts, code writes and the budget are looked at, only after a
+    /// backward or computed transfer, a trap, or an instruction that may
+    /// change translation or privilege state (CSRs, `mret`, `fence.i`,
+    /// ...). Every endless path goes through such a point, and a run of
+    /// forward transfers is bounded by the code it passes over; both
+    /// engines end slices by this rule, so they end at the same place.
+    pub fn continues_slice(&self, pc: u64, next: u64) -> bool {
+        use Op::*;
+        let direct = matches!(self.op, Jal | Beq | Bne | Blt | Bge | Bltu | Bgeu);
+        (direct || !self.ends_block()) && (next.wrapping_sub(pc) as i64) > 0
+    }
+}
+
 /// Every operation the hart implements. Compressed encodings map onto these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]

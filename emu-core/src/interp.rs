@@ -23,26 +23,32 @@ pub enum RunExit {
 }
 
 impl Hart {
-    /// Run until about `budget` instructions have retired (checked at block
-    /// boundaries), or the hart waits in WFI. Returns the reason and the
-    /// number of instructions retired.
+    /// Run until about `budget` instructions have retired, or the hart
+    /// waits in WFI. Returns the reason and the number of instructions
+    /// retired. Code writes, interrupts, WFI and the budget are looked at
+    /// only at slice points: block boundaries that a forward direct
+    /// transfer did not lead to ([`Insn::continues_slice`]).
     pub fn run(&mut self, bus: &mut Bus, budget: u64) -> (RunExit, u64) {
         let mut executed = 0u64;
+        let mut slice_point = true;
         loop {
-            self.sync_code_writes(bus);
-            if let Some(t) = self.pending_interrupt() {
-                self.take_trap(t);
-            }
-            if self.wfi {
-                if self.wake_pending() {
-                    self.wfi = false;
-                } else {
-                    return (RunExit::Wfi, executed);
+            if slice_point {
+                self.sync_code_writes(bus);
+                if let Some(t) = self.pending_interrupt() {
+                    self.take_trap(t);
+                }
+                if self.wfi {
+                    if self.wake_pending() {
+                        self.wfi = false;
+                    } else {
+                        return (RunExit::Wfi, executed);
+                    }
+                }
+                if executed >= budget {
+                    return (RunExit::Budget, executed);
                 }
             }
-            if executed >= budget {
-                return (RunExit::Budget, executed);
-            }
+            slice_point = true;
             let block = match self.fetch_block(bus) {
                 Ok(b) => b,
                 Err(t) => {
@@ -73,13 +79,14 @@ impl Hart {
             executed += done;
             let trapped = match trapped {
                 Some(t) => Some(t),
-                None => match self.exec(bus, last) {
-                    Ok(()) => {
+                None => match (self.pc, self.exec(bus, last)) {
+                    (pc, Ok(())) => {
                         self.instret = self.instret.wrapping_add(1);
                         executed += 1;
+                        slice_point = !last.continues_slice(pc, self.pc);
                         None
                     }
-                    Err(t) => Some(t),
+                    (_, Err(t)) => Some(t),
                 },
             };
             if let Some(t) = trapped {

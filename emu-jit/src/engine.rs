@@ -2,9 +2,9 @@
 //! blocks go to the compile worker; installed translations run natively.
 //!
 //! The run loop mirrors `Hart::run` block for block (code-write sync,
-//! interrupts, WFI, budget at every block boundary, the same decoded
+//! interrupts, WFI, budget at every slice point, the same decoded
 //! blocks from `Hart::fetch_block`), so both engines retire the same
-//! instructions between the same boundaries; only how a block executes
+//! instructions between the same slice points; only how a block executes
 //! differs.
 
 use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
@@ -902,26 +902,34 @@ impl Engine for JitEngine {
         // The last interpreted block ended in a computed jump: the next
         // one is marked as its target (see `JitEngine::region`).
         let mut after_computed = false;
+        // Code writes, interrupts, WFI and the budget are looked at only
+        // at slice points, as in `Hart::run` (see
+        // `Insn::continues_slice`); translated code tells with
+        // `JitCtx::mid_slice` whether it returned at one.
+        let mut slice_point = true;
         let exit = loop {
-            self.sync_code_writes(hart, bus);
-            if let Some(t) = hart.pending_interrupt() {
-                hart.take_trap(t);
-                // The handler is not the jump's target.
-                after_computed = false;
-            }
-            if let Some(ls) = self.lockstep.as_mut() {
-                ls.boundary(hart.hartid);
-            }
-            if hart.wfi {
-                if hart.wake_pending() {
-                    hart.wfi = false;
-                } else {
-                    break RunExit::Wfi;
+            if slice_point {
+                self.sync_code_writes(hart, bus);
+                if let Some(t) = hart.pending_interrupt() {
+                    hart.take_trap(t);
+                    // The handler is not the jump's target.
+                    after_computed = false;
+                }
+                if let Some(ls) = self.lockstep.as_mut() {
+                    ls.boundary(hart.hartid);
+                }
+                if hart.wfi {
+                    if hart.wake_pending() {
+                        hart.wfi = false;
+                    } else {
+                        break RunExit::Wfi;
+                    }
+                }
+                if executed >= budget {
+                    break RunExit::Budget;
                 }
             }
-            if executed >= budget {
-                break RunExit::Budget;
-            }
+            slice_point = true;
             // The block (the hart's jump cache, checked against the fetch
             // TLB) and its translation, cached in the block. The engine's
             // jump cache, which translated code consults, gets the entry.
@@ -982,10 +990,12 @@ impl Engine for JitEngine {
                 let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
                 // Chain through translations up to the budget (one block
                 // at a time in lockstep, which compares every block).
+                // (Past a slice point's check the budget may be used up
+                // already: the code then stops at its first slice point.)
                 let allowance = if self.lockstep.is_some() {
                     1
                 } else {
-                    (budget - executed) as i64
+                    budget as i64 - executed as i64
                 };
                 cx.budget = allowance;
                 cx.jc = self.jc.as_ptr() as u64;
@@ -996,6 +1006,7 @@ impl Engine for JitEngine {
                     pending_link = Some((cx.link_src, cx.link_idx as usize));
                 }
                 let trap = cx.trap.take();
+                slice_point = trap.is_some() || cx.mid_slice == 0;
                 let flush = cx.flush_all;
                 self.stats.jit_calls += 1;
                 self.stats.lookups += cx.lookups;
@@ -1013,15 +1024,18 @@ impl Engine for JitEngine {
                 let mut trapped = false;
                 let mut fence_i = false;
                 for insn in block.insns.iter() {
+                    let pc = hart.pc;
                     match hart.exec(bus, insn) {
                         Ok(()) => {
                             hart.instret = hart.instret.wrapping_add(1);
                             n += 1;
                             fence_i |= insn.op == Op::FenceI;
+                            slice_point = !insn.continues_slice(pc, hart.pc);
                         }
                         Err(t) => {
                             hart.take_trap(t);
                             trapped = true;
+                            slice_point = true;
                             break;
                         }
                     }

@@ -105,10 +105,11 @@ pub struct JitCtx<'a> {
     pub counts: &'a mut HelperCounts,
     /// Chain budget: instructions translated code may still retire before
     /// it must return to the engine. Every exit subtracts what its block
-    /// retired and jumps on to the next translation only while this is
-    /// positive: the one word checked per block for interrupts, budget and
-    /// code writes (helpers that make the engine's attention necessary
-    /// push it below zero, see [`stop_chain`]).
+    /// retired; one that ends a slice (all but forward direct transfers,
+    /// see `Insn::continues_slice`) jumps on to the next translation only
+    /// while this is positive: the one word checked for interrupts,
+    /// budget and code writes (helpers that make the engine's attention
+    /// necessary push it below zero, see [`stop_chain`]).
     pub budget: i64,
     /// The engine's jump cache ([`JcEntry`] array of [`JC_SLOTS`]).
     pub jc: u64,
@@ -123,6 +124,10 @@ pub struct JitCtx<'a> {
     pub link_src: u64,
     /// See [`JitCtx::link_src`].
     pub link_idx: u64,
+    /// Non-zero when the code returned after a forward direct transfer
+    /// (its target not found): no slice point, so the engine goes on
+    /// without looking at interrupts, code writes or the budget.
+    pub mid_slice: u64,
     /// RAM's code-write log position when the engine last synced.
     pub code_seq: u64,
     /// The status the last helper returned, stored by the helper thunks
@@ -197,6 +202,10 @@ pub struct LinkSlot {
     pub src_pa: u64,
     /// See [`LinkSlot::src_pa`].
     pub idx: u64,
+    /// 1 if the exit is a forward transfer (no slice point), else 0 (set
+    /// by the translator; the link stub hands it to the engine in
+    /// [`JitCtx::mid_slice`]).
+    pub fwd: u64,
 }
 
 /// Link slots per guest block of a translation: `LINKS * k` for a taken
@@ -210,6 +219,8 @@ pub const LINK_TARGET_PA: usize = std::mem::offset_of!(LinkSlot, target_pa);
 pub const LINK_SRC_PA: usize = std::mem::offset_of!(LinkSlot, src_pa);
 /// Offset of [`LinkSlot::idx`].
 pub const LINK_IDX: usize = std::mem::offset_of!(LinkSlot, idx);
+/// Offset of [`LinkSlot::fwd`].
+pub const LINK_FWD: usize = std::mem::offset_of!(LinkSlot, fwd);
 /// Size of a [`LinkSlot`].
 pub const LINK_BYTES: usize = std::mem::size_of::<LinkSlot>();
 
@@ -263,7 +274,7 @@ pub fn jc_key(h: &Hart) -> u64 {
 /// What [`stop_chain`] subtracts from the budget.
 const STOP: i64 = 1 << 40;
 
-/// Make translated code return to the engine at its next block exit: an
+/// Make translated code return to the engine at its next slice point: an
 /// interrupt became pending, code was written, or the like.
 #[inline]
 pub fn stop_chain(cx: &mut JitCtx<'_>) {
@@ -272,7 +283,7 @@ pub fn stop_chain(cx: &mut JitCtx<'_>) {
 }
 
 /// After a helper changed machine state: stop chaining if the engine has
-/// work to do at the next block boundary (an interrupt to take, written
+/// work to do at the next slice point (an interrupt to take, written
 /// code pages to drop).
 #[inline]
 fn check_attention(h: &Hart, cx: &mut JitCtx<'_>) {
@@ -303,6 +314,7 @@ impl<'a> JitCtx<'a> {
             bias: 0,
             link_src: u64::MAX,
             link_idx: 0,
+            mid_slice: 0,
             code_seq,
             status: 0,
             lookups: 0,
@@ -349,6 +361,8 @@ pub const CTX_JC: i32 = std::mem::offset_of!(JitCtx<'static>, jc) as i32;
 pub const CTX_LINK_SRC: i32 = std::mem::offset_of!(JitCtx<'static>, link_src) as i32;
 /// Byte offset of [`JitCtx::link_idx`].
 pub const CTX_LINK_IDX: i32 = std::mem::offset_of!(JitCtx<'static>, link_idx) as i32;
+/// Byte offset of [`JitCtx::mid_slice`].
+pub const CTX_MID_SLICE: i32 = std::mem::offset_of!(JitCtx<'static>, mid_slice) as i32;
 /// Byte offset of [`JitCtx::status`].
 pub const CTX_STATUS: i32 = std::mem::offset_of!(JitCtx<'static>, status) as i32;
 /// Byte offset of [`JitCtx::lookups`].

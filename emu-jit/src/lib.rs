@@ -10,9 +10,10 @@
 //!
 //! Translations chain into each other with tail calls (link slots for
 //! direct exits within a page, the engine's jump cache for the others)
-//! while the slice's instruction budget lasts; the budget word is the one
-//! check per block that brings control back to the engine for interrupts
-//! and code writes.
+//! while the slice's instruction budget lasts; the budget word, checked at
+//! every exit that ends a slice (backward and computed transfers, see
+//! `Insn::continues_slice`), is the one check that brings control back to
+//! the engine for interrupts and code writes.
 //!
 //! Translations are kept in generations (a bounded number of translations
 //! each); when too many generations exist the oldest is dropped at a safe

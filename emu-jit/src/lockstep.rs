@@ -1,6 +1,9 @@
-//! Lockstep: every block the engine runs is replayed by the interpreter
+//! Lockstep: everything the engine runs is replayed by the interpreter
 //! (`Hart::step`, one instruction at a time) on a shadow hart with its own
-//! copy of RAM, and the architectural states are compared after each block.
+//! copy of RAM, and the architectural states are compared after each unit:
+//! an interpreted block, or translated code entered with a budget of one
+//! instruction, which runs up to its first slice point (it goes on through
+//! forward transfers, see `Insn::continues_slice`).
 //!
 //! The shadow has RAM but no devices. At each slice start the shadow's RAM
 //! is brought up to date with the machine's (devices and HTIF write RAM
@@ -8,7 +11,7 @@
 //! the shadow takes an access fault that the real hart did not, the shadow
 //! is resynchronised from the real hart and the resync is counted.
 //!
-//! On a divergence the block is narrowed to the first instruction whose
+//! On a divergence the unit is narrowed to the first instruction whose
 //! one-instruction translation differs from the interpreter, and a report
 //! (pc, disassembly, differing registers and CSRs) is produced.
 
@@ -78,13 +81,14 @@ fn shadow_of(real: &Hart) -> Hart {
     h
 }
 
-/// What the engine did in one unit of work (a block, or a fetch fault).
+/// What the engine did in one unit of work (an interpreted block, a call
+/// of translated code, or a fetch fault).
 pub struct Unit<'a> {
-    /// The block, if one was fetched.
+    /// The (first) block, if one was fetched.
     pub block: Option<&'a Block>,
     /// It ran as translated code.
     pub jit: bool,
-    /// The state before the block.
+    /// The state before the unit.
     pub pre: Option<Snapshot>,
     /// Instructions retired.
     pub retired: u64,
@@ -154,7 +158,7 @@ impl Lockstep {
             .or_insert_with(|| shadow_of(real));
     }
 
-    /// At a block boundary: the shadow takes the interrupt the real hart
+    /// At a slice point: the shadow takes the interrupt the real hart
     /// took (same CSRs, same lines) and wakes from WFI the same way.
     pub fn boundary(&mut self, hartid: u64) {
         if let Some(h) = self.harts.get_mut(&hartid) {
@@ -212,11 +216,14 @@ impl Lockstep {
         let mut r = String::new();
         let _ = writeln!(
             r,
-            "lockstep: divergence on hart {} after the block at pc {:#x} ({} instructions, {}, {} retired{})",
+            "lockstep: divergence on hart {} after the code entered at pc {:#x} ({}, {} retired{})",
             real.hartid,
             unit.pre.as_ref().map(|p| p.pc).unwrap_or(real.pc),
-            unit.block.map(|b| b.insns.len()).unwrap_or(0),
-            if unit.jit { "translated" } else { "interpreted" },
+            if unit.jit {
+                "translated, up to its first slice point"
+            } else {
+                "one interpreted block"
+            },
             unit.retired,
             if unit.trapped { ", then a trap" } else { "" }
         );
@@ -227,8 +234,8 @@ impl Lockstep {
                 shadow_trap.map(|t| t.to_string()).unwrap_or_default()
             );
         }
-        if let (Some(block), Some(pre), true) = (unit.block, unit.pre.as_ref(), unit.jit) {
-            narrow(&mut r, block, pre, real, sbus);
+        if let (Some(pre), true) = (unit.pre.as_ref(), unit.jit) {
+            narrow(&mut r, pre, unit.retired + unit.trapped as u64, real, sbus);
         }
         let _ = writeln!(r, "  state after the block (jit vs interpreter):");
         for d in &diffs {
@@ -243,9 +250,12 @@ impl Lockstep {
     }
 }
 
-/// Find the first instruction of `block` whose one-instruction translation
-/// differs from the interpreter, starting from `pre`.
-fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut Bus) {
+/// Find the first of the `n` instructions run from `pre` (across blocks:
+/// translated code goes on through forward transfers) whose
+/// one-instruction translation differs from the interpreter.
+fn narrow(r: &mut String, pre: &Snapshot, n: u64, real: &Hart, bus: &mut Bus) {
+    /// Instructions listed when none differs alone.
+    const LISTED: usize = 64;
     let isa = match host_isa("speed") {
         Ok(i) => i,
         Err(_) => return,
@@ -254,19 +264,24 @@ fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut 
     let mut interp = shadow_of(real);
     pre.restore(&mut interp);
     let mut jit = shadow_of(real);
-    let mut off = 0u64;
-    for (k, insn) in block.insns.iter().enumerate() {
+    let mut seen = Vec::new();
+    for k in 0..n {
         let at = Snapshot::of(&interp);
         at.restore(&mut jit);
+        let Some((pa, insn)) = interp
+            .fetch_block(bus)
+            .ok()
+            .and_then(|b| b.insns.first().map(|i| (b.pa, *i)))
+        else {
+            break;
+        };
+        if seen.len() < LISTED {
+            seen.push((at.pc, insn));
+        }
         let batch = compile_batch(
             &isa,
             &mut tr,
-            vec![Request::block(
-                0,
-                block.pa + off,
-                vec![*insn].into_boxed_slice(),
-                false,
-            )],
+            vec![Request::block(0, pa, vec![insn].into_boxed_slice(), false)],
         );
         let code = batch.items.first().map(|c| c.code).unwrap_or(0);
         if code == 0 {
@@ -286,10 +301,10 @@ fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut 
         if !d.is_empty() {
             let _ = writeln!(
                 r,
-                "  first differing instruction: pc {:#x} (block +{}): {}",
+                "  first differing instruction: pc {:#x} (instruction {} of the unit): {}",
                 at.pc,
                 k,
-                disasm(insn)
+                disasm(&insn)
             );
             let _ = writeln!(r, "  state after it (jit vs interpreter):");
             for x in &d {
@@ -300,16 +315,13 @@ fn narrow(r: &mut String, block: &Block, pre: &Snapshot, real: &Hart, bus: &mut 
         if t.is_some() {
             break;
         }
-        off += insn.len as u64;
     }
     let _ = writeln!(
         r,
-        "  no single instruction differs when translated alone; the block:"
+        "  no single instruction differs when translated alone; the instructions:"
     );
-    let mut pc = pre.pc;
-    for insn in block.insns.iter() {
+    for (pc, insn) in &seen {
         let _ = writeln!(r, "    {pc:#x}: {}", disasm(insn));
-        pc = pc.wrapping_add(insn.len as u64);
     }
 }
 

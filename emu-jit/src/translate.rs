@@ -22,10 +22,10 @@
 
 use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
-    CTX_LOOKUPS, CTX_MEMOS, CTX_RESERVED, CTX_SIZE, CTX_STATUS, CTX_TLB, CTX_VA, CTX_VAL_OFFSET,
-    JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA, JC_ENTRY_PC,
-    JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_IDX, LINK_SRC_PA, LINK_TARGET_PA,
-    MEMO_SLOTS,
+    CTX_LOOKUPS, CTX_MEMOS, CTX_MID_SLICE, CTX_RESERVED, CTX_SIZE, CTX_STATUS, CTX_TLB, CTX_VA,
+    CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA,
+    JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_FWD, LINK_IDX, LINK_SRC_PA,
+    LINK_TARGET_PA, MEMO_SLOTS,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -368,6 +368,7 @@ impl Translator {
             store_through: !looped,
             last_write: [u16::MAX; 32],
             cur_insn: 0,
+            insn_off: 0,
         };
         t.save_fp_state();
         if looped {
@@ -417,7 +418,8 @@ impl Translator {
         }
         if let Some(l) = links {
             for (i, (slot, target)) in l.iter_mut().zip(targets).enumerate() {
-                slot.target_pa = target.unwrap_or(u64::MAX);
+                slot.target_pa = target.map_or(u64::MAX, |t| t.0);
+                slot.fwd = target.is_some_and(|t| t.1) as u64;
                 slot.src_pa = pa;
                 slot.idx = i as u64;
             }
@@ -481,28 +483,45 @@ pub fn link_stub_signature(ptr: Type) -> Signature {
 pub struct Stubs {
     /// Entry of the lookup stub.
     pub lookup: usize,
+    /// Entry of the lookup stub for forward direct exits.
+    pub lookup_fwd: usize,
     /// Entry of the link stub.
     pub link: usize,
 }
 
-/// Define the two chaining stubs in `module` and return their ids
-/// (lookup, link). Every translation's exit would otherwise carry this
-/// code; shared, it keeps translations small and cheap to compile.
+/// The chaining stubs, as [`define_stubs`] defines them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stub {
+    Lookup,
+    LookupFwd,
+    Link,
+}
+
+/// Define the chaining stubs in `module` and return their ids (lookup,
+/// lookup for forward exits, link). Every translation's exit would
+/// otherwise carry this code; shared, it keeps translations small and
+/// cheap to compile.
 ///
-/// - The lookup stub `(hart, cx)`, for indirect jumps and the exits after
-///   instructions run by the exec helper: the translation of the pc in
-///   `hart` from the engine's jump cache (same hart and privilege, the
-///   fetch TLB still mapping the page as when the entry was made), entered
-///   with a tail call; else it returns to the engine.
+/// - The lookup stub `(hart, cx)`, for indirect jumps, the exits after
+///   instructions run by the exec helper and direct exits to other pages:
+///   the translation of the pc in `hart` from the engine's jump cache
+///   (same hart and privilege, the fetch TLB still mapping the page as
+///   when the entry was made), entered with a tail call; else it returns
+///   to the engine. Its forward variant also sets [`JitCtx::mid_slice`]
+///   when it returns (no slice point there).
 /// - The link stub `(hart, cx, slot)`, for a direct exit whose
 ///   [`LinkSlot`] is still empty: the same, and the entry must be for the
 ///   slot's target; its translation is stored in the slot on the way.
-///   Otherwise it leaves the slot's owner and index in the context for the
-///   engine to fill the slot, and returns.
-pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId), String> {
+///   Otherwise it leaves the slot's owner and index (and whether its exit
+///   is forward) in the context for the engine to fill the slot, and
+///   returns.
+///
+/// [`JitCtx::mid_slice`]: crate::helpers::JitCtx::mid_slice
+pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId, FuncId), String> {
     let ptr = module.target_config().pointer_type();
     let mut ids = Vec::new();
-    for link in [false, true] {
+    for stub in [Stub::Lookup, Stub::LookupFwd, Stub::Link] {
+        let link = stub == Stub::Link;
         let sig = if link {
             link_stub_signature(ptr)
         } else {
@@ -527,16 +546,33 @@ pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId), Strin
             b.seal_block(miss);
             b.switch_to_block(miss);
             if let Some((_, slot)) = want {
-                let src = b.ins().load(I64, flags(), slot, LINK_SRC_PA as i32);
-                let idx = b.ins().load(I64, flags(), slot, LINK_IDX as i32);
-                b.ins().store(flags(), src, cx, CTX_LINK_SRC);
-                b.ins().store(flags(), idx, cx, CTX_LINK_IDX);
+                link_miss(b, cx, slot);
+            }
+            if stub == Stub::LookupFwd {
+                let one = b.ins().iconst(I64, 1);
+                b.ins().store(flags(), one, cx, CTX_MID_SLICE);
             }
             b.ins().return_(&[]);
         })?;
         ids.push(id);
     }
-    Ok((ids[0], ids[1]))
+    Ok((ids[0], ids[1], ids[2]))
+}
+
+/// For a direct exit whose link slot `slot` stays empty: the slot's owner
+/// and index, for the engine to fill it, and whether the exit is forward
+/// (see [`JitCtx::mid_slice`]) into the context.
+///
+/// [`JitCtx::mid_slice`]: crate::helpers::JitCtx::mid_slice
+fn link_miss(b: &mut FunctionBuilder, cx: Value, slot: Value) {
+    for (from, to) in [
+        (LINK_SRC_PA, CTX_LINK_SRC),
+        (LINK_IDX, CTX_LINK_IDX),
+        (LINK_FWD, CTX_MID_SLICE),
+    ] {
+        let v = b.ins().load(I64, flags(), slot, from as i32);
+        b.ins().store(flags(), v, cx, to);
+    }
 }
 
 /// Define an anonymous function with signature `sig` in `module`: `body`
@@ -593,6 +629,8 @@ struct Emit<'a> {
     last_write: [u16; 32],
     /// Index in the current block of the instruction being emitted.
     cur_insn: u16,
+    /// Its offset in bytes from the entry (wrapping).
+    insn_off: i64,
     /// Instructions retired since `instret` was last stored.
     pending_instret: i64,
     /// The shared exit of helpers that trapped.
@@ -606,8 +644,9 @@ struct Emit<'a> {
     pa: u64,
     /// Address of the block's link slots, if it has them.
     links_addr: Option<u64>,
-    /// Targets of the link slots used.
-    link_targets: Vec<Option<u64>>,
+    /// Targets of the link slots used, and whether their exits are
+    /// forward (see [`LinkSlot::fwd`]).
+    link_targets: Vec<Option<(u64, bool)>>,
     /// The region's blocks (physical address, IR block) when an edge
     /// stays inside the translation; empty otherwise.
     heads: Vec<(u64, Block)>,
@@ -1070,10 +1109,15 @@ impl Emit<'_> {
             self.b.ins().return_(&[]);
             return;
         }
-        let ret = self.ret_block();
-        let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
-        let go = self.b.create_block();
-        self.fast_or_slow(more, go, ret);
+        // A forward direct exit is no slice point: it goes on whatever
+        // budget is left (see `Insn::continues_slice`).
+        let fwd = matches!(chain, Chain::Direct(off, _) if self.forward(off));
+        if !fwd {
+            let ret = self.ret_block();
+            let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, left, 0);
+            let go = self.b.create_block();
+            self.fast_or_slow(more, go, ret);
+        }
         // A direct exit within the page: its slot, else the link stub
         // (the jump cache by physical address, filling the slot, else the
         // engine asked to fill it). Any other exit: the lookup stub (the
@@ -1085,8 +1129,8 @@ impl Emit<'_> {
                 match self.links_addr {
                     Some(addr) if (0..0x1000).contains(&page_off) => {
                         let target = (self.pa & !0xfff) + page_off as u64;
-                        self.link_targets[idx] = Some(target);
-                        Some((addr + (idx * LINK_BYTES) as u64, idx))
+                        self.link_targets[idx] = Some((target, fwd));
+                        Some(addr + (idx * LINK_BYTES) as u64)
                     }
                     _ => None,
                 }
@@ -1095,15 +1139,12 @@ impl Emit<'_> {
         };
         let (hart, cx) = (self.hart, self.cx);
         match direct {
-            Some((slot, idx)) => {
+            Some(slot) => {
                 let slot_v = self.b.ins().iconst(I64, slot as i64);
                 let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
                 let jump = self.b.create_block();
                 let miss = self.miss_block();
-                let idx_v = self.b.ins().iconst(I64, idx as i64);
-                self.b
-                    .ins()
-                    .brif(code, jump, &[], miss, &[slot_v.into(), idx_v.into()]);
+                self.b.ins().brif(code, jump, &[], miss, &[slot_v.into()]);
                 self.b.seal_block(jump);
                 self.b.switch_to_block(jump);
                 self.b
@@ -1112,13 +1153,18 @@ impl Emit<'_> {
             }
             None => match self.stubs {
                 Some(st) => {
-                    let f = self.b.ins().iconst(I64, st.lookup as i64);
+                    let stub = if fwd { st.lookup_fwd } else { st.lookup };
+                    let f = self.b.ins().iconst(I64, stub as i64);
                     self.b
                         .ins()
                         .return_call_indirect(self.sigs.next, f, &[hart, cx]);
                 }
                 None => {
-                    self.b.ins().jump(ret, &[]);
+                    if fwd {
+                        let one = self.b.ins().iconst(I64, 1);
+                        self.b.ins().store(flags(), one, cx, CTX_MID_SLICE);
+                    }
+                    self.b.ins().return_(&[]);
                 }
             },
         }
@@ -1133,10 +1179,10 @@ impl Emit<'_> {
     }
 
     /// The translation's shared exit for a direct exit whose link slot is
-    /// still empty (cold; parameters: the slot's address and index): the
-    /// link stub, or without stubs the engine asked to fill the slot.
+    /// still empty (cold; parameter: the slot's address): the link stub,
+    /// or without stubs the engine asked to fill the slot.
     fn miss_block(&mut self) -> Block {
-        let b = self.shared_cold(self.miss_exit, 2);
+        let b = self.shared_cold(self.miss_exit, 1);
         self.miss_exit = Some(b);
         b
     }
@@ -1171,9 +1217,7 @@ impl Emit<'_> {
                         .return_call_indirect(self.sigs.link, f, &[hart, cx, p[0]]);
                 }
                 None => {
-                    let src = self.b.ins().iconst(I64, self.pa as i64);
-                    self.b.ins().store(flags(), src, cx, CTX_LINK_SRC);
-                    self.b.ins().store(flags(), p[1], cx, CTX_LINK_IDX);
+                    link_miss(&mut self.b, cx, p[0]);
                     self.b.ins().return_(&[]);
                 }
             }
@@ -1185,17 +1229,25 @@ impl Emit<'_> {
         }
     }
 
-    /// A direct exit to block `head` of the region: with the chain budget
-    /// not yet used up, count what this block retired and go on there
-    /// (the region's registers in their variables), else leave for the
-    /// engine with the pc at the target.
+    /// A direct exit to block `head` of the region: count what this block
+    /// retired and go on there (the region's registers in their
+    /// variables); a backward one (a slice point) only with the chain
+    /// budget not yet used up, else it leaves for the engine with the pc
+    /// at the target.
     fn inner_edge(&mut self, off: i64, retired: i64, head: Block) {
         let Some(d) = self.dyn_count else {
             unreachable!("inner edges exist only in regions that count them")
         };
         self.misjoin |= self.sealed_heads.contains(&head);
         let saved = (self.defined, self.dirty, self.pending_instret);
-        let more = self.edge_count(d, retired);
+        let next = self.edge_count(d, retired);
+        if self.forward(off) {
+            // No slice point: no budget check.
+            self.b.ins().jump(head, &[]);
+            (self.defined, self.dirty, self.pending_instret) = saved;
+            return;
+        }
+        let more = self.budget_beyond(next);
         let out = self.b.create_block();
         self.b.set_cold_block(out);
         self.b.ins().brif(more, head, &[], out, &[]);
@@ -1207,10 +1259,24 @@ impl Emit<'_> {
         (self.defined, self.dirty, self.pending_instret) = saved;
     }
 
+    /// Does the chain budget last beyond the `uncharged` instructions?
+    fn budget_beyond(&mut self, uncharged: Value) -> Value {
+        let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
+        self.b
+            .ins()
+            .icmp(IntCC::SignedGreaterThan, budget, uncharged)
+    }
+
+    /// Is a direct transfer of the current instruction to offset `off`
+    /// (from the entry) forward, so no slice point (see
+    /// `Insn::continues_slice`)?
+    fn forward(&self, off: i64) -> bool {
+        off.wrapping_sub(self.insn_off) > 0
+    }
+
     /// Before an edge to a head of the region: the region's registers in
     /// their variables, this block's `retired` instructions added to the
-    /// count `d` of the blocks before. Returns whether the chain budget
-    /// lasts beyond them.
+    /// count `d` of the blocks before. Returns the count.
     fn edge_count(&mut self, d: Variable, retired: i64) -> Value {
         for r in 1..32u8 {
             if self.refs[r as usize] && !self.defined[r as usize] {
@@ -1226,10 +1292,8 @@ impl Emit<'_> {
             self.charge(k);
         }
         let next = self.uncharged(pending);
-        let budget = self.b.ins().load(I64, flags(), self.cx, CTX_BUDGET);
-        let more = self.b.ins().icmp(IntCC::SignedGreaterThan, budget, next);
         self.b.def_var(d, next);
-        more
+        next
     }
 
     /// A computed jump to `target` (virtual) in a region: while the chain
@@ -1243,7 +1307,8 @@ impl Emit<'_> {
             unreachable!("regions with several blocks count their edges")
         };
         let saved = (self.defined, self.dirty, self.pending_instret);
-        let more = self.edge_count(d, retired);
+        let next = self.edge_count(d, retired);
+        let more = self.budget_beyond(next);
         let table = self.b.create_block();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
@@ -1353,6 +1418,7 @@ impl Emit<'_> {
         }
         for (idx, insn) in insns.iter().enumerate() {
             self.cur_insn = idx as u16;
+            self.insn_off = off as i64;
             let last = idx + 1 == n;
             let next_off = off.wrapping_add(insn.len as u64);
             match kind(insn.op) {

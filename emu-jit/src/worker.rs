@@ -294,10 +294,11 @@ pub fn chain_stubs() -> Option<Stubs> {
 fn build_stubs() -> Result<Stubs, String> {
     let isa = host_isa("speed")?;
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    let (lookup, link) = crate::translate::define_stubs(&mut module)?;
+    let (lookup, lookup_fwd, link) = crate::translate::define_stubs(&mut module)?;
     module.finalize_definitions().map_err(|e| e.to_string())?;
     let s = Stubs {
         lookup: module.get_finalized_function(lookup) as usize,
+        lookup_fwd: module.get_finalized_function(lookup_fwd) as usize,
         link: module.get_finalized_function(link) as usize,
     };
     // Translations use the stubs for the rest of the process.

@@ -596,6 +596,56 @@ fn fault_inside_a_translated_loop() {
     assert!(e.stats().jit_insns > 100, "{}", e.stats());
 }
 
+/// Slices end only at slice points, in both engines: after a backward
+/// or computed transfer (or a trap), not after a forward branch or `jal`.
+///
+/// ```text
+///  0: addi t0, x0, 20
+///  4: beq  x0, x0, 12       forward, taken
+///  8: addi a0, a0, 100      (skipped)
+/// 12: addi a1, a1, 1
+/// 16: jal  x0, 24           forward
+/// 20: addi a0, a0, 100      (skipped)
+/// 24: addi t0, t0, -1
+/// 28: bne  t0, x0, 4        backward: the slice point
+/// 32: ebreak
+/// ```
+#[test]
+fn slices_end_at_backward_transfers_only() {
+    let program = [
+        i_type(20, 0, 0x13, 5, 0),
+        b_type(8, 0, 0, 0),
+        i_type(100, 0, 0x13, 10, 10),
+        i_type(1, 0, 0x13, 11, 11),
+        j_type(8, 0),
+        i_type(100, 0, 0x13, 10, 10),
+        i_type(-1, 0, 0x13, 5, 5),
+        b_type(-24, 1, 5, 0),
+    ];
+    // A budget of one instruction runs up to the first backward branch.
+    let mut a = machine(&program, &[0; 32]);
+    assert_eq!(run_interp(&mut a, 1), 6);
+    assert_eq!(a.harts[0].pc, RAM_BASE + 4);
+    // Then each slice is one iteration of the loop (5 instructions).
+    assert_eq!(run_interp(&mut a, 1), 5);
+    // The JIT ends its slices at the same places, compiled on first sight
+    // (blocks alone) or once hot (one region with the loop inside).
+    for threshold in [0, 2] {
+        let mut a = machine(&program, &[0; 32]);
+        let mut b = machine(&program, &[0; 32]);
+        let mut e = jit(threshold);
+        for budget in 1..40 {
+            let na = run_interp(&mut a, budget);
+            let nb = run_engine(&mut e, &mut b, budget);
+            assert_eq!(na, nb, "threshold {threshold}, budget {budget}");
+            same(&b.harts[0], &a.harts[0]).unwrap();
+        }
+        assert_eq!(b.harts[0].x[11], 20);
+        assert_eq!(b.harts[0].x[10], 0);
+        assert!(e.stats().jit_insns > 50, "{}", e.stats());
+    }
+}
+
 /// FP register values that exercise every exit of the inline FP paths:
 /// zeros, normals, values near the ends of the normal range, subnormals,
 /// infinities, quiet and signalling NaNs, NaN-boxed singles and
