@@ -6,6 +6,8 @@
 //! `@106e6 0785 00f50c63 @106ec ...`; all blocks must lie in one page,
 //! and the first block's address is the entry.
 //! `OPT=speed` compiles at Cranelift's `speed` level instead of `none`.
+//! The translation gets link slots, as the engine's do (`LINKS=0`: none,
+//! every exit through the jump cache).
 //! `CODE=FILE` also writes the final machine code to FILE (for
 //! `objdump -D -b binary -m i386:x86-64 FILE`: the listing above is
 //! Cranelift's, before branches are resolved and empty blocks dropped).
@@ -51,7 +53,9 @@ fn main() {
     let mut m = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
     let mut tr = Translator::new();
     tr.set_disasm(true);
-    if let Err(e) = tr.translate(&mut m, &insns, &blocks, None) {
+    let mut links = emu_jit::helpers::new_links(blocks.len());
+    let links = (std::env::var("LINKS").as_deref() != Ok("0")).then_some(&mut links[..]);
+    if let Err(e) = tr.translate(&mut m, &insns, &blocks, links) {
         fail(e)
     }
     println!("{}", tr.last_ir());
