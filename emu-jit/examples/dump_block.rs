@@ -53,6 +53,8 @@ fn main() {
     let mut m = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
     let mut tr = Translator::new();
     tr.set_disasm(true);
+    // Overlapping blocks are cut as the engine cuts them.
+    let (insns, blocks) = emu_jit::translate::cut_at_heads(&insns, &blocks);
     let mut links = emu_jit::helpers::new_links(blocks.len());
     let links = (std::env::var("LINKS").as_deref() != Ok("0")).then_some(&mut links[..]);
     if let Err(e) = tr.translate(&mut m, &insns, &blocks, links) {

@@ -10,7 +10,7 @@
 use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
-use crate::translate::{computed_jump, direct_targets, internal_edge, translatable};
+use crate::translate::{computed_jump, cut_at_heads, direct_targets, internal_edge, translatable};
 use crate::worker::{self, Batch, Request};
 use cranelift_jit::JITModule;
 use crossbeam_channel::{Receiver, Sender};
@@ -473,6 +473,7 @@ impl JitEngine {
             insns.extend_from_slice(&b.insns);
             blocks.push((b.pa, b.insns.len()));
         }
+        let (insns, blocks) = cut_at_heads(&insns, &blocks);
         (insns.into_boxed_slice(), blocks)
     }
 

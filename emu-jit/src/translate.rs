@@ -2672,6 +2672,36 @@ pub fn direct_targets(last: &Insn, off: u64) -> (Option<i64>, Option<i64>) {
     }
 }
 
+/// A region's blocks with each one cut short where it runs into the
+/// start of another of them (blocks decoded from different entry points
+/// overlap: one that starts before a loop's head contains the loop's
+/// body too). The cut block then falls through to that block, so its
+/// code is translated once and entered by an edge, not a second time as
+/// this block's tail: a smaller translation, with fewer values for the
+/// register allocator to keep across copies of the same code. (The
+/// fall-through is a forward transfer, so no slice point.)
+pub fn cut_at_heads(insns: &[Insn], blocks: &[(u64, usize)]) -> (Vec<Insn>, Vec<(u64, usize)>) {
+    let mut out = Vec::with_capacity(insns.len());
+    let mut cut = Vec::with_capacity(blocks.len());
+    let mut start = 0usize;
+    for &(pa, n) in blocks {
+        let b = &insns[start..start + n];
+        start += n;
+        let mut at = pa;
+        let mut keep = 0usize;
+        for i in b {
+            if keep > 0 && blocks.iter().any(|h| h.0 == at) {
+                break;
+            }
+            keep += 1;
+            at = at.wrapping_add(i.len as u64);
+        }
+        out.extend_from_slice(&b[..keep]);
+        cut.push((pa, keep));
+    }
+    (out, cut)
+}
+
 /// A computed jump: `jalr` that links nothing, through a register other
 /// than a link register (a switch table or a threaded interpreter's
 /// dispatch; not a return). In a region it may continue at any of the
