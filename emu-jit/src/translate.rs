@@ -2803,3 +2803,22 @@ fn load_shape(op: Op) -> (u32, bool) {
         _ => (4, false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cut_at_heads;
+    use emu_core::decode::decode;
+
+    #[test]
+    fn blocks_are_cut_where_they_run_into_another() {
+        // addi (4 bytes), c.addi (2 bytes), addi, bne.
+        let b0 = [0x0013_0313, 0x0585, 0x0013_0313, 0xfe02_9ce3].map(decode);
+        // A block at +6 (the second addi) and one at +4 (the c.addi).
+        let insns: Vec<_> = b0.iter().chain(&b0[2..]).chain(&b0[1..]).copied().collect();
+        let blocks = [(0x1000, 4), (0x1006, 2), (0x1004, 3)];
+        let (cut, at) = cut_at_heads(&insns, &blocks);
+        // The first stops at +4, the one at +4 at +6; the last is whole.
+        assert_eq!(at, vec![(0x1000, 1), (0x1006, 2), (0x1004, 1)]);
+        assert_eq!(cut, vec![b0[0], b0[2], b0[3], b0[1]]);
+    }
+}

@@ -646,6 +646,49 @@ fn slices_end_at_backward_transfers_only() {
     }
 }
 
+/// A nested loop whose outer block, decoded from the outer loop's head,
+/// holds the inner loop's body too: the region cuts it where the inner
+/// head starts (`cut_at_heads`), and the result is the interpreter's.
+///
+/// ```text
+///  0: addi t1, t1, 1        outer head: block 0..12 overlaps the inner one
+///  4: addi a1, a1, 3        inner head: block 4..12
+///  8: addi t0, t0, -1
+/// 12: bne  t0, x0, 4
+/// 16: addi t0, x0, 5
+/// 20: bne  t1, t2, 0        outer back edge (t2 = 40)
+/// 24: ebreak
+/// ```
+#[test]
+fn overlapping_blocks_of_a_nested_loop() {
+    let program = [
+        i_type(1, 0, 0x13, 6, 6),
+        i_type(3, 0, 0x13, 11, 11),
+        i_type(-1, 0, 0x13, 5, 5),
+        b_type(-8, 1, 5, 0),
+        i_type(5, 0, 0x13, 5, 0),
+        b_type(-20, 1, 6, 7),
+    ];
+    let mut regs = [0u64; 32];
+    regs[5] = 5;
+    regs[7] = 40;
+    for budget in [7, 100, 1000, 5000] {
+        let mut a = machine(&program, &regs);
+        let mut b = machine(&program, &regs);
+        let na = run_interp(&mut a, budget);
+        let mut e = jit(2);
+        let nb = run_engine(&mut e, &mut b, budget);
+        assert_eq!(na, nb, "budget {budget}");
+        same(&b.harts[0], &a.harts[0]).unwrap();
+        if budget == 5000 {
+            assert_eq!(b.harts[0].x[11], 3 * 5 * 40);
+            assert_eq!(b.harts[0].pc, TRAP_VEC);
+            assert!(e.stats().loops >= 1, "{}", e.stats());
+            assert!(e.stats().jit_insns > 500, "{}", e.stats());
+        }
+    }
+}
+
 /// FP register values that exercise every exit of the inline FP paths:
 /// zeros, normals, values near the ends of the normal range, subnormals,
 /// infinities, quiet and signalling NaNs, NaN-boxed singles and
