@@ -80,9 +80,7 @@ impl Insn {
                 | Illegal
         )
     }
-}
 
-impl Insn {
     /// Does the slice go on after this instruction, the last of its block,
     /// moved the pc from `pc` to `next`? Only a forward direct transfer
     /// does: a branch either way or a `jal` whose target lies after it, or

@@ -989,10 +989,11 @@ impl Engine for JitEngine {
             let pre = self.lockstep.as_mut().map(|ls| ls.snapshot(hart));
             let (retired, trapped) = if code != 0 {
                 let mut cx = JitCtx::new(hart, bus, &mut self.stats.helpers);
-                // Chain through translations up to the budget (one block
-                // at a time in lockstep, which compares every block).
-                // (Past a slice point's check the budget may be used up
-                // already: the code then stops at its first slice point.)
+                // Chain through translations up to the budget (in
+                // lockstep, which compares every call, up to the first
+                // slice point). Past a slice point's check the budget may
+                // be used up already: the code then stops at its first
+                // slice point too.
                 let allowance = if self.lockstep.is_some() {
                     1
                 } else {
