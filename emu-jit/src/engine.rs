@@ -1025,23 +1025,28 @@ impl Engine for JitEngine {
                 let mut n = 0u64;
                 let mut trapped = false;
                 let mut fence_i = false;
+                // The pc of the last instruction run (for the slice rule).
+                let mut last_pc = hart.pc;
                 for insn in block.insns.iter() {
-                    let pc = hart.pc;
+                    last_pc = hart.pc;
                     match hart.exec(bus, insn) {
                         Ok(()) => {
                             hart.instret = hart.instret.wrapping_add(1);
                             n += 1;
                             fence_i |= insn.op == Op::FenceI;
-                            slice_point = !insn.continues_slice(pc, hart.pc);
                         }
                         Err(t) => {
                             hart.take_trap(t);
                             trapped = true;
-                            slice_point = true;
                             break;
                         }
                     }
                 }
+                slice_point = trapped
+                    || !block
+                        .insns
+                        .last()
+                        .is_some_and(|i| i.continues_slice(last_pc, hart.pc));
                 executed += n;
                 self.stats.interp_insns += n;
                 if fence_i {

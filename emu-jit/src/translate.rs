@@ -368,7 +368,7 @@ impl Translator {
             store_through: !looped,
             last_write: [u16::MAX; 32],
             cur_insn: 0,
-            insn_off: 0,
+            insn: (Insn::illegal(0, 4), 0),
         };
         t.save_fp_state();
         if looped {
@@ -629,8 +629,9 @@ struct Emit<'a> {
     last_write: [u16; 32],
     /// Index in the current block of the instruction being emitted.
     cur_insn: u16,
-    /// Its offset in bytes from the entry (wrapping).
-    insn_off: i64,
+    /// That instruction and its offset in bytes from the entry
+    /// (wrapping).
+    insn: (Insn, u64),
     /// Instructions retired since `instret` was last stored.
     pending_instret: i64,
     /// The shared exit of helpers that trapped.
@@ -1267,11 +1268,13 @@ impl Emit<'_> {
             .icmp(IntCC::SignedGreaterThan, budget, uncharged)
     }
 
-    /// Is a direct transfer of the current instruction to offset `off`
-    /// (from the entry) forward, so no slice point (see
-    /// `Insn::continues_slice`)?
+    /// Does the slice go on when the current instruction, the last of
+    /// its block, leads to offset `off` from the entry (a forward direct
+    /// transfer, see `Insn::continues_slice`: both engines apply the same
+    /// rule)?
     fn forward(&self, off: i64) -> bool {
-        off.wrapping_sub(self.insn_off) > 0
+        let (insn, at) = self.insn;
+        insn.continues_slice(at, off as u64)
     }
 
     /// Before an edge to a head of the region: the region's registers in
@@ -1418,7 +1421,7 @@ impl Emit<'_> {
         }
         for (idx, insn) in insns.iter().enumerate() {
             self.cur_insn = idx as u16;
-            self.insn_off = off as i64;
+            self.insn = (*insn, off);
             let last = idx + 1 == n;
             let next_off = off.wrapping_add(insn.len as u64);
             match kind(insn.op) {
