@@ -14,7 +14,7 @@ use crate::pmp::{self, PmpResult};
 use crate::trap::{cause, Trap};
 
 /// Entries in each TLB array.
-pub const TLB_SIZE: usize = 256;
+pub const TLB_SIZE: usize = 4096;
 /// RAM offset marker for pages that are not RAM.
 pub const NOT_RAM: u64 = u64::MAX;
 
@@ -167,7 +167,8 @@ pub const TLB_ENTRY_ADDEND: usize = std::mem::offset_of!(Entry, addend);
 
 /// The per-hart translation caches.
 pub struct Tlb {
-    e: Box<[[Entry; TLB_SIZE]; 3]>,
+    /// The entries, `TLB_SIZE` per access type (in [`Access`] order).
+    e: Box<[Entry]>,
     /// Entries evicted from `e` by a conflicting page, per access type
     /// (a small fully associative victim cache: two hot pages that share
     /// a slot then cost a swap, not a page walk).
@@ -178,6 +179,10 @@ pub struct Tlb {
     /// superpage (`sfence.vma` of one address looks at those slots, the
     /// address's own slot and the victims, not at every entry).
     big: [[u64; TLB_SIZE / 64]; 3],
+    /// Per access type, a bit per slot of `e` that may hold an entry:
+    /// a full flush empties only those slots, so its cost follows the
+    /// pages used since the last one, not the size of the TLB.
+    filled: [[u64; TLB_SIZE / 64]; 3],
     /// The superpages (virtual base, span) that entries in `e` came from
     /// since the last full flush, up to [`BIG_REGIONS`] (`None` beyond):
     /// `sfence.vma` of an address outside all of them skips the marked
@@ -198,17 +203,18 @@ impl Tlb {
     /// Empty TLBs.
     pub fn new() -> Self {
         Tlb {
-            e: Box::new([[EMPTY; TLB_SIZE]; 3]),
+            e: vec![EMPTY; 3 * TLB_SIZE].into_boxed_slice(),
             victims: Box::new([[EMPTY; VICTIMS]; 3]),
             victim_next: [0; 3],
             big: [[0; TLB_SIZE / 64]; 3],
+            filled: [[0; TLB_SIZE / 64]; 3],
             big_regions: Some(Vec::new()),
             pmp: Box::new([u64::MAX; PMP_CACHE]),
         }
     }
 
-    /// Address of the entries, `[[Entry; TLB_SIZE]; 3]` indexed by
-    /// [`Access`] then by `vpn % TLB_SIZE`, for translated code's inline
+    /// Address of the entries, `TLB_SIZE` per access type in [`Access`]
+    /// order, each indexed by `vpn % TLB_SIZE`, for translated code's inline
     /// TLB probe. The array never moves while the `Tlb` lives. A hit (tag
     /// equal, RAM offset not [`NOT_RAM`]) means the whole page is RAM at
     /// that offset and the access is permitted, exactly as for
@@ -219,8 +225,13 @@ impl Tlb {
 
     /// Drop every entry.
     pub fn flush(&mut self) {
-        for set in self.e.iter_mut() {
-            set.fill(EMPTY);
+        for (set, filled) in self.e.chunks_mut(TLB_SIZE).zip(self.filled.iter_mut()) {
+            for (w, bits) in filled.iter_mut().enumerate() {
+                while *bits != 0 {
+                    set[w * 64 + bits.trailing_zeros() as usize] = EMPTY;
+                    *bits &= *bits - 1;
+                }
+            }
         }
         for set in self.victims.iter_mut() {
             set.fill(EMPTY);
@@ -233,7 +244,7 @@ impl Tlb {
     /// entry.
     fn mark_big(&mut self, a: usize, slot: usize) {
         let bit = 1u64 << (slot % 64);
-        let e = &self.e[a][slot];
+        let e = &self.e[a * TLB_SIZE + slot];
         if e.span > 12 {
             let region = (e.vpage() & !((1u64 << e.span) - 1), e.span);
             if let Some(list) = &mut self.big_regions {
@@ -268,8 +279,8 @@ impl Tlb {
                 while bits != 0 {
                     let slot = w * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    if self.e[a][slot].covers(va) {
-                        self.e[a][slot] = EMPTY;
+                    if self.e[a * TLB_SIZE + slot].covers(va) {
+                        self.e[a * TLB_SIZE + slot] = EMPTY;
                         self.big[a][w] &= !(1 << (slot % 64));
                     }
                 }
@@ -293,7 +304,8 @@ impl Tlb {
     /// `va` and `prv`, if it holds that translation and the page is RAM.
     #[inline(always)]
     pub fn fetch_addend(&self, va: u64, prv: Priv) -> Option<u64> {
-        let e = &self.e[Access::Fetch as usize][((va >> 12) as usize) & (TLB_SIZE - 1)];
+        let e =
+            &self.e[Access::Fetch as usize * TLB_SIZE + (((va >> 12) as usize) & (TLB_SIZE - 1))];
         (e.fast == tlb_fast_tag(va, 1, prv as u64)).then_some(e.addend)
     }
 
@@ -307,7 +319,8 @@ impl Tlb {
     fn insert(&mut self, acc: Access, vpn: u64, e: Entry) {
         let a = acc as usize;
         let slot = (vpn as usize) & (TLB_SIZE - 1);
-        let old = std::mem::replace(&mut self.e[a][slot], e);
+        let old = std::mem::replace(&mut self.e[a * TLB_SIZE + slot], e);
+        self.filled[a][slot / 64] |= 1 << (slot % 64);
         self.mark_big(a, slot);
         if old.tag != u64::MAX && old.tag != e.tag {
             let n = self.victim_next[a];
@@ -324,9 +337,10 @@ impl Tlb {
         let tag = (vpn << 2) | tp;
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
         let slot = (vpn as usize) & (TLB_SIZE - 1);
-        std::mem::swap(&mut self.victims[a][k], &mut self.e[a][slot]);
+        std::mem::swap(&mut self.victims[a][k], &mut self.e[a * TLB_SIZE + slot]);
+        self.filled[a][slot / 64] |= 1 << (slot % 64);
         self.mark_big(a, slot);
-        Some(self.e[a][slot])
+        Some(self.e[a * TLB_SIZE + slot])
     }
 
     /// The entry for `va` with privilege tag `tp` ([`Hart::data_tag_prv`]
@@ -334,7 +348,7 @@ impl Tlb {
     #[inline(always)]
     fn lookup(&self, acc: Access, va: u64, tp: u64) -> Option<&Entry> {
         let vpn = va >> 12;
-        let e = &self.e[acc as usize][(vpn as usize) & (TLB_SIZE - 1)];
+        let e = &self.e[acc as usize * TLB_SIZE + ((vpn as usize) & (TLB_SIZE - 1))];
         (e.tag == (vpn << 2) | tp).then_some(e)
     }
 }
@@ -671,11 +685,20 @@ mod tests {
     const A: u64 = VBASE;
     const B: u64 = A + (super::TLB_SIZE as u64) * 4096;
 
+    /// The level-0 table that maps B (B is `TLB_SIZE` pages above A, past
+    /// the 512 pages of `L0` when the TLB is larger than that).
+    const L0_B: u64 = L0 + 0x1000;
+
+    /// Where B's level-0 PTE is.
+    const PTE_B: u64 = L0_B + 8 * (super::TLB_SIZE as u64 % 512);
+
     /// An Sv39 machine in S-mode with A and B mapped to the given pages.
     fn machine(pa_a: u64, pa_b: u64) -> Machine {
         let mut m = super::sv39_test::machine();
+        let l1_b = L1 + 8 * (super::TLB_SIZE as u64 / 512);
+        m.bus.write(l1_b, 8, ((L0_B >> 12) << 10) | 1);
         m.bus.write(L0, 8, leaf(pa_a));
-        m.bus.write(L0 + 8 * super::TLB_SIZE as u64, 8, leaf(pa_b));
+        m.bus.write(PTE_B, 8, leaf(pa_b));
         for (k, pa) in [
             RAM_BASE + 0x2_0000,
             RAM_BASE + 0x2_1000,
@@ -706,7 +729,7 @@ mod tests {
         assert_eq!(h.load(bus, B, 8), Ok(0x22));
         assert_eq!(h.load(bus, A, 8), Ok(0x11));
         // B is now the victim; remap it.
-        bus.write(L0 + 8 * super::TLB_SIZE as u64, 8, leaf(p3));
+        bus.write(PTE_B, 8, leaf(p3));
         h.flush_tlb_va(B);
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
         // A went to the victim cache; remap it and flush everything.
@@ -714,6 +737,35 @@ mod tests {
         h.flush_tlb();
         assert_eq!(h.load(bus, A, 8), Ok(0x22));
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
+    }
+
+    /// A full flush empties every slot that was filled, for loads and
+    /// stores, in the main TLB and in the victim cache.
+    #[test]
+    fn a_full_flush_empties_every_filled_slot() {
+        let (p1, p2) = (RAM_BASE + 0x2_0000, RAM_BASE + 0x2_1000);
+        let mut m = machine(p1, p1);
+        let pages = 70u64;
+        for k in 0..pages {
+            m.bus.write(L0 + 8 * k, 8, leaf(p1));
+        }
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        for k in 0..pages {
+            assert_eq!(h.load(bus, A + 4096 * k, 8), Ok(0x11));
+            assert_eq!(h.store(bus, A + 4096 * k + 8, 8, k), Ok(()));
+        }
+        // B shares A's slot: A goes to the victim cache.
+        assert_eq!(h.load(bus, B, 8), Ok(0x11));
+        for k in 0..pages {
+            bus.write(L0 + 8 * k, 8, leaf(p2));
+        }
+        h.flush_tlb();
+        for k in 0..pages {
+            assert_eq!(h.load(bus, A + 4096 * k, 8), Ok(0x22));
+            assert_eq!(h.store(bus, A + 4096 * k + 8, 8, k), Ok(()));
+        }
+        assert_eq!(bus.read(p2 + 8, 8), Some(pages - 1));
     }
 
     /// Supervisor loads of a user page follow mstatus.SUM as it toggles
