@@ -60,6 +60,12 @@ pub struct Hart {
     /// `mhartid`.
     pub hartid: u64,
     /// LR reservation: physical address of the reserved 8-byte granule.
+    /// Any store, AMO or SC by this hart ends it, as does a trap: the
+    /// spec lets an SC fail for such reasons, and a constrained LR/SC
+    /// loop (the kind that must eventually succeed) holds no store.
+    /// A reservation that a failed compare left behind thus ends at the
+    /// next store, instead of sending every store of translated code
+    /// to the slow path (which checks for it) until the next trap.
     pub reservation: Option<u64>,
     /// Interrupt lines driven by devices (MEIP, SEIP, MTIP, MSIP bits of
     /// mip), shared with the interrupt controllers.

@@ -501,11 +501,7 @@ impl Hart {
             AmominuD => old.min(src),
             _ => old.max(src),
         };
-        if let Some(r) = self.reservation {
-            if p.pa & !7 == r {
-                self.reservation = None;
-            }
-        }
+        self.reservation = None;
         if !bus.write(p.pa, size, new) {
             return Err(Trap::new(cause::STORE_ACCESS, a));
         }
@@ -677,6 +673,40 @@ mod tests {
         assert_eq!(div32(i32::MIN, -1), i32::MIN);
         assert_eq!(rem32(-7, 0), -7);
         assert_eq!(orc_b(0x0100_0000_0000_8000), 0xff00_0000_0000_ff00);
+    }
+
+    /// Any store or AMO by the hart ends its LR reservation, wherever it
+    /// writes; an SC right after the LR succeeds.
+    #[test]
+    fn stores_end_the_reservation() {
+        use crate::bus::Bus;
+        use crate::ram::Ram;
+        const BASE: u64 = 0x8000_0000;
+        let mut bus = Bus::new(Ram::new(BASE, 0x10000).unwrap());
+        let code = [
+            0x100535af, // lr.d a1, (a0)
+            0x00c53423, // sd a2, 8(a0)
+            0x18c536af, // sc.d a3, a2, (a0): fails
+            0x100535af, // lr.d a1, (a0)
+            0x18c5372f, // sc.d a4, a2, (a0): succeeds
+            0x100535af, // lr.d a1, (a0)
+            0x00c8302f, // amoadd.d zero, a2, (a6)
+            0x18c537af, // sc.d a5, a2, (a0): fails
+            0x0000006f, // j .
+        ];
+        for (k, w) in code.iter().enumerate() {
+            bus.ram.write_sized(4 * k as u64, 4, *w);
+        }
+        let mut h = Hart::new(0, BASE);
+        h.x[10] = BASE + 0x1000;
+        h.x[16] = BASE + 0x2000;
+        h.x[12] = 7;
+        h.run(&mut bus, code.len() as u64);
+        assert_eq!(h.pc, BASE + 4 * (code.len() as u64 - 1));
+        assert_eq!((h.x[13], h.x[14], h.x[15]), (1, 0, 1));
+        assert_eq!(bus.ram.read_sized(0x1000, 8), 7);
+        assert_eq!(bus.ram.read_sized(0x2000, 8), 7);
+        assert_eq!(h.reservation, None);
     }
 
     /// A code write by one hart reaches every hart's decoded blocks (each

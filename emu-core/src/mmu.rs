@@ -602,7 +602,7 @@ impl Hart {
     pub fn store(&mut self, bus: &mut Bus, va: u64, size: u8, val: u64) -> Result<(), Trap> {
         if (va & 0xfff) + size as u64 <= 0x1000 {
             let p = self.translate(bus, va, size as u64, Access::Store)?;
-            self.break_reservation(p.pa, size);
+            self.reservation = None;
             if p.is_ram() {
                 bus.ram.write_sized(p.ram_off, size, val);
                 return Ok(());
@@ -626,20 +626,11 @@ impl Hart {
                 return Err(Trap::new(cause::STORE_ACCESS, a));
             }
         }
+        self.reservation = None;
         for (i, pa) in pas.iter().enumerate().take(size as usize) {
-            self.break_reservation(*pa, 1);
             bus.write(*pa, 1, val >> (8 * i));
         }
         Ok(())
-    }
-
-    #[inline(always)]
-    fn break_reservation(&mut self, pa: u64, size: u8) {
-        if let Some(r) = self.reservation {
-            if pa & !7 == r || (pa + size as u64 - 1) & !7 == r {
-                self.reservation = None;
-            }
-        }
     }
 }
 
