@@ -1951,19 +1951,34 @@ impl Emit<'_> {
                 } else {
                     self.b.ins().f64const(0.0)
                 };
-                // Normal (strictly above the smallest normal magnitude
-                // for a result) or zero, tested on the bits (in the low
-                // 32 bits for a single): shifted so that the exponent is
-                // the top field and the sign is gone, a normal number
-                // lies in [1 << e, all-ones exponent << e).
+                // Only the result's range is checked, not the operands':
+                // the host computes IEEE results from any operands, and
+                // with the result normal and finite (and inexact already
+                // accrued) those agree with the interpreter, flags
+                // included. An infinite or NaN operand gives an infinite
+                // or NaN result, except x / inf = 0, which like every
+                // zero result of mul and div needs a zero operand (else
+                // it underflowed): so mul and div test their operands for
+                // zero. A subnormal operand raises no flag in RISC-V, and
+                // the host does not flush it (no FTZ/DAZ).
                 let (shift, e, ones) = if ty == types::F32 {
                     (33, 56, 0xffu64)
                 } else {
                     (1, 53, 0x7ffu64)
                 };
-                let normal_or_zero = |t: &mut Self, bits: Value, result: bool| {
+                let is_zero = |t: &mut Self, bits: Value| {
                     let m = t.b.ins().ishl_imm_s(bits, shift);
-                    let lo = (1u64 << e) + result as u64;
+                    t.b.ins().icmp_imm_s(IntCC::Equal, m, 0)
+                };
+                // Normal and strictly above the smallest normal magnitude
+                // (a result there may have been rounded up from below it,
+                // which underflows), or zero, tested on the bits (in the
+                // low 32 bits for a single): shifted so that the exponent
+                // is the top field and the sign is gone, such a number
+                // lies in [(1 << e) + 1, all-ones exponent << e).
+                let result_in_range = |t: &mut Self, bits: Value| {
+                    let m = t.b.ins().ishl_imm_s(bits, shift);
+                    let lo = (1u64 << e) + 1;
                     let d = t.b.ins().iadd_imm_s(m, lo.wrapping_neg() as i64);
                     let span = (ones << e).wrapping_sub(lo);
                     let n =
@@ -1972,30 +1987,26 @@ impl Emit<'_> {
                     let z = t.b.ins().icmp_imm_s(IntCC::Equal, m, 0);
                     (t.b.ins().bor(n, z), z)
                 };
-                let (a_ok, a_zero) = normal_or_zero(self, raw_a, false);
-                ok = self.b.ins().band(ok, a_ok);
                 let (r, zero_ok) = match insn.op {
                     FsqrtD | FsqrtS => {
                         let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, zero);
                         ok = self.b.ins().band(ok, nonneg);
                         (self.b.ins().sqrt(a), None)
                     }
-                    op => {
-                        let (b_ok, b_zero) = normal_or_zero(self, raw_b, false);
-                        ok = self.b.ins().band(ok, b_ok);
-                        match op {
-                            FaddD | FaddS => (self.b.ins().fadd(a, b), None),
-                            FsubD | FsubS => (self.b.ins().fsub(a, b), None),
-                            FmulD | FmulS => {
-                                let z = self.b.ins().bor(a_zero, b_zero);
-                                (self.b.ins().fmul(a, b), Some(z))
-                            }
-                            _ => {
-                                let nz = self.b.ins().bxor_imm_s(b_zero, 1);
-                                ok = self.b.ins().band(ok, nz);
-                                (self.b.ins().fdiv(a, b), Some(a_zero))
-                            }
-                        }
+                    FaddD | FaddS => (self.b.ins().fadd(a, b), None),
+                    FsubD | FsubS => (self.b.ins().fsub(a, b), None),
+                    FmulD | FmulS => {
+                        let a_zero = is_zero(self, raw_a);
+                        let b_zero = is_zero(self, raw_b);
+                        let z = self.b.ins().bor(a_zero, b_zero);
+                        (self.b.ins().fmul(a, b), Some(z))
+                    }
+                    _ => {
+                        let a_zero = is_zero(self, raw_a);
+                        let b_zero = is_zero(self, raw_b);
+                        let nz = self.b.ins().bxor_imm_s(b_zero, 1);
+                        ok = self.b.ins().band(ok, nz);
+                        (self.b.ins().fdiv(a, b), Some(a_zero))
                     }
                 };
                 // A zero result is exact for add/sub of normals and sqrt;
@@ -2007,7 +2018,7 @@ impl Emit<'_> {
                 } else {
                     self.b.ins().bitcast(I64, MemFlagsData::new(), r)
                 };
-                let (r_ok, r_zero) = normal_or_zero(self, r_bits, true);
+                let (r_ok, r_zero) = result_in_range(self, r_bits);
                 let r_ok = match zero_ok {
                     Some(z) => {
                         let nz = self.b.ins().bxor_imm_s(r_zero, 1);

@@ -689,6 +689,56 @@ fn overlapping_blocks_of_a_nested_loop() {
     }
 }
 
+/// Inline FP arithmetic checks only its result's range: operands that
+/// are subnormal, infinite or NaN give the interpreter's results and
+/// flags, whether the result is in range (x / inf, 0 * subnormal, a
+/// subnormal plus a normal, the square root of a subnormal) or not.
+#[test]
+fn fp_operands_outside_the_normal_range() {
+    let tiny = 5e-324f64;
+    let values = [
+        tiny,
+        -tiny,
+        f64::MIN_POSITIVE * 0.75,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        f64::from_bits(0x7ff0_0000_0000_0001),
+        0.0,
+        -0.0,
+        1.5,
+        -3.0e300,
+        f64::MIN_POSITIVE,
+    ];
+    // fadd fsub fmul fdiv .d f2, f0, f1 (RNE); fsqrt.d f3, f0
+    let program: Vec<u32> = (0..4)
+        .map(|k| r_type((k << 2) | 1, 0, 0x53, 2, 0, 1))
+        .chain([r_type(0x2d, 0, 0x53, 3, 0, 0)])
+        .collect();
+    for &x in &values {
+        for &y in &values {
+            for fflags in [0u64, 1] {
+                let mut a = machine(&program, &[0; 32]);
+                let mut b = machine(&program, &[0; 32]);
+                for m in [&mut a, &mut b] {
+                    let h = &mut m.harts[0];
+                    h.f[0] = x.to_bits();
+                    h.f[1] = y.to_bits();
+                    h.csr.mstatus |= mstatus::FS;
+                    h.csr.fflags = fflags;
+                }
+                let na = run_interp(&mut a, 100);
+                let mut e = jit(0);
+                let nb = run_engine(&mut e, &mut b, 100);
+                assert_eq!(na, nb);
+                if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+                    panic!("{x:e} and {y:e}, fflags {fflags}: {d}");
+                }
+            }
+        }
+    }
+}
+
 /// FP register values that exercise every exit of the inline FP paths:
 /// zeros, normals, values near the ends of the normal range, subnormals,
 /// infinities, quiet and signalling NaNs, NaN-boxed singles and
