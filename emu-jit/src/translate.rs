@@ -364,6 +364,7 @@ impl Translator {
             frame,
             memo,
             memo_live: [[false; 2]; 32],
+            fp_tests: Vec::new(),
             has_fp,
             store_through: !looped,
             last_write: [u16::MAX; 32],
@@ -402,6 +403,7 @@ impl Translator {
                 t.dirty = [false; 32];
             }
             t.pending_instret = 0;
+            t.fp_tests.clear();
             t.body(&insns[start..start + n], bpa.wrapping_sub(pa));
             start += n;
         }
@@ -688,6 +690,10 @@ struct Emit<'a> {
     memo: [[Option<i32>; 2]; 32],
     /// The memo may hold a page here (false: probe without comparing).
     memo_live: [[bool; 2]; 32],
+    /// Tests of the FP state word made in this block (`FPS_*` bits
+    /// needed, result), reused by later F/D instructions of the block
+    /// (see `fp_state`).
+    fp_tests: Vec<(i64, Value)>,
     /// The region has F/D instructions: the frame holds the FP state
     /// word (see `save_fp_state`).
     has_fp: bool,
@@ -1549,6 +1555,8 @@ impl Emit<'_> {
                     self.check_trap(st, pc, idx as i64);
                     self.clear_memos();
                     self.save_fp_state();
+                    // A CSR write may have made the state worse.
+                    self.fp_tests.clear();
                     // Reload what the helper may have written on next use.
                     match regs {
                         Some((_, _, true)) => {
@@ -1669,13 +1677,28 @@ impl Emit<'_> {
     }
 
     /// Do the FP state bits `need` all hold (see `save_fp_state`)?
+    ///
+    /// A test made earlier in the block is reused: its value dominates
+    /// the rest of the block, whose only other paths are the slow paths
+    /// of F/D instructions and accesses, and the helpers there can only
+    /// set bits (FS to Dirty, inexact accrued), never clear them. So a
+    /// reused test is true only where the bits hold; a false one sends
+    /// the block's later instructions to their helpers, which is exact,
+    /// until the block runs again. The exec helper of other
+    /// instructions (CSR writes) may clear bits: the tests are dropped
+    /// after it, and at every block head.
     fn fp_state(&mut self, need: i64) -> Value {
+        if let Some(&(_, v)) = self.fp_tests.iter().find(|t| t.0 == need) {
+            return v;
+        }
         let w = self
             .b
             .ins()
             .stack_load(I64, I64, self.frame, FRAME_FP_STATE);
         let m = self.b.ins().band_imm_s(w, need);
-        self.b.ins().icmp_imm_s(IntCC::Equal, m, need)
+        let v = self.b.ins().icmp_imm_s(IntCC::Equal, m, need);
+        self.fp_tests.push((need, v));
+        v
     }
 
     /// Forget every memo's page (after an exec helper).
