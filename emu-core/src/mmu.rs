@@ -165,6 +165,18 @@ pub const TLB_ENTRY_FAST: usize = std::mem::offset_of!(Entry, fast);
 /// an entry.
 pub const TLB_ENTRY_ADDEND: usize = std::mem::offset_of!(Entry, addend);
 
+/// The slot of virtual page number `vpn` in each TLB array.
+#[inline(always)]
+fn slot_of(vpn: u64) -> usize {
+    (vpn as usize) & (TLB_SIZE - 1)
+}
+
+/// Index in [`Tlb`]'s entries of slot `slot` of access type `a`.
+#[inline(always)]
+fn at(a: usize, slot: usize) -> usize {
+    a * TLB_SIZE + slot
+}
+
 /// The per-hart translation caches.
 pub struct Tlb {
     /// The entries, `TLB_SIZE` per access type (in [`Access`] order).
@@ -244,7 +256,7 @@ impl Tlb {
     /// entry.
     fn mark_big(&mut self, a: usize, slot: usize) {
         let bit = 1u64 << (slot % 64);
-        let e = &self.e[a * TLB_SIZE + slot];
+        let e = &self.e[at(a, slot)];
         if e.span > 12 {
             let region = (e.vpage() & !((1u64 << e.span) - 1), e.span);
             if let Some(list) = &mut self.big_regions {
@@ -265,7 +277,7 @@ impl Tlb {
     /// Drop the entries that translate virtual address `va`: those of its
     /// page and those that came from a superpage containing it.
     pub fn flush_va(&mut self, va: u64) {
-        let own = ((va >> 12) as usize) & (TLB_SIZE - 1);
+        let own = slot_of(va >> 12);
         let in_big = self
             .big_regions
             .as_ref()
@@ -279,8 +291,8 @@ impl Tlb {
                 while bits != 0 {
                     let slot = w * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    if self.e[a * TLB_SIZE + slot].covers(va) {
-                        self.e[a * TLB_SIZE + slot] = EMPTY;
+                    if self.e[at(a, slot)].covers(va) {
+                        self.e[at(a, slot)] = EMPTY;
                         self.big[a][w] &= !(1 << (slot % 64));
                     }
                 }
@@ -304,8 +316,7 @@ impl Tlb {
     /// `va` and `prv`, if it holds that translation and the page is RAM.
     #[inline(always)]
     pub fn fetch_addend(&self, va: u64, prv: Priv) -> Option<u64> {
-        let e =
-            &self.e[Access::Fetch as usize * TLB_SIZE + (((va >> 12) as usize) & (TLB_SIZE - 1))];
+        let e = &self.e[at(Access::Fetch as usize, slot_of(va >> 12))];
         (e.fast == tlb_fast_tag(va, 1, prv as u64)).then_some(e.addend)
     }
 
@@ -318,8 +329,8 @@ impl Tlb {
     /// any, goes to the victim cache.
     fn insert(&mut self, acc: Access, vpn: u64, e: Entry) {
         let a = acc as usize;
-        let slot = (vpn as usize) & (TLB_SIZE - 1);
-        let old = std::mem::replace(&mut self.e[a * TLB_SIZE + slot], e);
+        let slot = slot_of(vpn);
+        let old = std::mem::replace(&mut self.e[at(a, slot)], e);
         self.filled[a][slot / 64] |= 1 << (slot % 64);
         self.mark_big(a, slot);
         if old.tag != u64::MAX && old.tag != e.tag {
@@ -336,11 +347,11 @@ impl Tlb {
         let vpn = va >> 12;
         let tag = (vpn << 2) | tp;
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
-        let slot = (vpn as usize) & (TLB_SIZE - 1);
-        std::mem::swap(&mut self.victims[a][k], &mut self.e[a * TLB_SIZE + slot]);
+        let slot = slot_of(vpn);
+        std::mem::swap(&mut self.victims[a][k], &mut self.e[at(a, slot)]);
         self.filled[a][slot / 64] |= 1 << (slot % 64);
         self.mark_big(a, slot);
-        Some(self.e[a * TLB_SIZE + slot])
+        Some(self.e[at(a, slot)])
     }
 
     /// The entry for `va` with privilege tag `tp` ([`Hart::data_tag_prv`]
@@ -348,7 +359,7 @@ impl Tlb {
     #[inline(always)]
     fn lookup(&self, acc: Access, va: u64, tp: u64) -> Option<&Entry> {
         let vpn = va >> 12;
-        let e = &self.e[acc as usize * TLB_SIZE + ((vpn as usize) & (TLB_SIZE - 1))];
+        let e = &self.e[at(acc as usize, slot_of(vpn))];
         (e.tag == (vpn << 2) | tp).then_some(e)
     }
 }
