@@ -689,6 +689,26 @@ fn overlapping_blocks_of_a_nested_loop() {
     }
 }
 
+/// Run `program` from `regs`, after `setup` of the hart, on the
+/// interpreter and on a JIT that compiles every block at once, for
+/// `budget` instructions: the instructions each retired, and how the
+/// JIT's hart differs from the interpreter's.
+fn interp_and_jit0(
+    program: &[u32],
+    regs: &[u64; 32],
+    budget: u64,
+    setup: impl Fn(&mut Hart),
+) -> ((u64, u64), Result<(), String>) {
+    let mut a = machine(program, regs);
+    let mut b = machine(program, regs);
+    setup(&mut a.harts[0]);
+    setup(&mut b.harts[0]);
+    let na = run_interp(&mut a, budget);
+    let mut e = jit(0);
+    let nb = run_engine(&mut e, &mut b, budget);
+    ((na, nb), same(&b.harts[0], &a.harts[0]))
+}
+
 /// Inline FP arithmetic checks only its result's range: operands that
 /// are subnormal, infinite or NaN give the interpreter's results and
 /// flags, whether the result is in range (x / inf, 0 * subnormal, a
@@ -718,20 +738,14 @@ fn fp_operands_outside_the_normal_range() {
     for &x in &values {
         for &y in &values {
             for fflags in [0u64, 1] {
-                let mut a = machine(&program, &[0; 32]);
-                let mut b = machine(&program, &[0; 32]);
-                for m in [&mut a, &mut b] {
-                    let h = &mut m.harts[0];
+                let ((na, nb), diff) = interp_and_jit0(&program, &[0; 32], 100, |h| {
                     h.f[0] = x.to_bits();
                     h.f[1] = y.to_bits();
                     h.csr.mstatus |= mstatus::FS;
                     h.csr.fflags = fflags;
-                }
-                let na = run_interp(&mut a, 100);
-                let mut e = jit(0);
-                let nb = run_engine(&mut e, &mut b, 100);
+                });
                 assert_eq!(na, nb);
-                if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+                if let Err(d) = diff {
                     panic!("{x:e} and {y:e}, fflags {fflags}: {d}");
                 }
             }
@@ -819,20 +833,14 @@ proptest! {
     ) {
         let mut regs = [0u64; 32];
         regs[10..18].copy_from_slice(&xregs);
-        let mut a = machine(&program, &regs);
-        let mut b = machine(&program, &regs);
-        for m in [&mut a, &mut b] {
-            let h = &mut m.harts[0];
+        let ((na, nb), diff) = interp_and_jit0(&program, &regs, 500, |h| {
             h.f[..8].copy_from_slice(&fregs);
             h.csr.mstatus = (h.csr.mstatus & !mstatus::FS) | (fs << 13);
             h.csr.fflags = fflags;
             h.csr.frm = frm;
-        }
-        let na = run_interp(&mut a, 500);
-        let mut e = jit(0);
-        let nb = run_engine(&mut e, &mut b, 500);
+        });
         prop_assert_eq!(na, nb);
-        if let Err(d) = same(&b.harts[0], &a.harts[0]) {
+        if let Err(d) = diff {
             prop_assert!(false, "{}\nprogram:\n{}", d, listing(&program));
         }
     }
