@@ -176,11 +176,15 @@ fn insn() -> impl Strategy<Value = u32> {
             i_type(off, f3, 0x03, rd, 8)
         }),
         2 => (0u32..4, src(), 0i32..64).prop_map(|(f3, rs2, off)| s_type(off, f3, 8, rs2)),
-        // helpers mid-block: fmv.d.x f1, rs; fmv.x.d rd, f1; amoadd.d rd, rs, (s0)
-        1 => (dst(), src(), 0u32..3).prop_map(|(rd, a, k)| match k {
+        // helpers mid-block: fmv.d.x f1, rs; fmv.x.d rd, f1; an AMO
+        // (amoswap, amoadd, ... amomaxu; .w or .d) rd, rs, (s0)
+        1 => (dst(), src(), 0u32..3, 0usize..9, 2u32..4).prop_map(|(rd, a, k, amo, f3)| match k {
             0 => r_type(0x79, 0, 0x53, 1, a, 0),
             1 => r_type(0x71, 0, 0x53, rd, 1, 0),
-            _ => r_type(0x00, 3, 0x2f, rd, 8, a),
+            _ => {
+                let f5 = [0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c][amo];
+                r_type(f5 << 2, f3, 0x2f, rd, 8, a)
+            }
         }),
         // csrrw rd, mscratch, rs (ends a block)
         1 => (dst(), src()).prop_map(|(rd, a)| i_type(0x340, 1, 0x73, rd, a)),
