@@ -2032,8 +2032,10 @@ impl Emit<'_> {
                         (self.b.ins().fdiv(a, b), Some(a_zero))
                     }
                 };
-                // A zero result is exact for add/sub of normals and sqrt;
-                // for mul and div only with a zero operand (else it
+                // A zero result is exact for add/sub (every float is a
+                // multiple of the smallest subnormal, so a sum rounds to
+                // zero only when it is zero) and sqrt (of a zero); for
+                // mul and div only with a zero operand (else it
                 // underflowed).
                 let r_bits = if ty == types::F32 {
                     let w = self.b.ins().bitcast(I32, MemFlagsData::new(), r);
