@@ -252,10 +252,11 @@ impl Tlb {
         self.big_regions = Some(Vec::new());
     }
 
-    /// Record whether slot `slot` of `acc`'s TLB now holds a superpage
-    /// entry.
-    fn mark_big(&mut self, a: usize, slot: usize) {
+    /// Record that slot `slot` of `acc`'s TLB was just filled: for the
+    /// next full flush, and whether it now holds a superpage entry.
+    fn note_fill(&mut self, a: usize, slot: usize) {
         let bit = 1u64 << (slot % 64);
+        self.filled[a][slot / 64] |= bit;
         let e = &self.e[at(a, slot)];
         if e.span > 12 {
             let region = (e.vpage() & !((1u64 << e.span) - 1), e.span);
@@ -331,8 +332,7 @@ impl Tlb {
         let a = acc as usize;
         let slot = slot_of(vpn);
         let old = std::mem::replace(&mut self.e[at(a, slot)], e);
-        self.filled[a][slot / 64] |= 1 << (slot % 64);
-        self.mark_big(a, slot);
+        self.note_fill(a, slot);
         if old.tag != u64::MAX && old.tag != e.tag {
             let n = self.victim_next[a];
             self.victims[a][n] = old;
@@ -349,8 +349,7 @@ impl Tlb {
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
         let slot = slot_of(vpn);
         std::mem::swap(&mut self.victims[a][k], &mut self.e[at(a, slot)]);
-        self.filled[a][slot / 64] |= 1 << (slot % 64);
-        self.mark_big(a, slot);
+        self.note_fill(a, slot);
         Some(self.e[at(a, slot)])
     }
 
