@@ -137,8 +137,12 @@ const VICTIMS: usize = 8;
 /// Superpages the TLB keeps track of (see `Tlb::big_regions`).
 const BIG_REGIONS: usize = 32;
 
-/// Slots of the PMP result cache.
-const PMP_CACHE: usize = 64;
+/// Slots of the PMP result cache (32 KiB per hart). Every TLB refill
+/// checks the PMP for the page-table entries it reads and for the page
+/// itself; with 64 slots a kernel that switches address spaces (a pipe
+/// between two processes) kept missing, and the PMP scan took a tenth of
+/// its run. The cache is emptied only when PMP CSRs change.
+const PMP_CACHE: usize = 4096;
 
 /// The tag translated code compares with [`TLB_ENTRY_FAST`] for an access
 /// at `va` of `size` bytes (a power of two up to 8) with privilege bits
