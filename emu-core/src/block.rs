@@ -320,9 +320,9 @@ impl Hart {
     /// page after it) to `b`'s pages?
     #[inline(always)]
     fn block_mapped(&self, b: &Block, pc: u64) -> bool {
-        self.tlb.fetch_ppage(pc, self.prv) == Some(b.pa & !0xfff)
+        self.tlb.fetch_ppage(pc, self.fetch_tag()) == Some(b.pa & !0xfff)
             && (b.pa_hi == NO_PAGE
-                || self.tlb.fetch_ppage(pc.wrapping_add(2), self.prv) == Some(b.pa_hi))
+                || self.tlb.fetch_ppage(pc.wrapping_add(2), self.fetch_tag()) == Some(b.pa_hi))
     }
 
     #[inline(never)]

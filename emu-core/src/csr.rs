@@ -119,6 +119,11 @@ const MEDELEG_MASK: u64 = 0xb3ff;
 /// Number of implemented PMP entries.
 pub const PMP_ENTRIES: usize = 16;
 
+/// The writable ASID bits of `satp` (7: ASIDLEN 7). The TLB tags its
+/// entries with the ASID in the 9 bits of the page offset translated
+/// code compares (see `mmu::tlb_fast_tag`), beside the privilege.
+pub const ASID_MASK: u64 = 0x7f;
+
 /// The `misa` value: RV64 IMAFDC + S + U.
 pub const MISA_VALUE: u64 = (2 << 62)
     | (1 << (b'I' - b'A'))
@@ -355,13 +360,21 @@ impl Hart {
             SATP => {
                 let mode = v >> 60;
                 if matches!(mode, 0 | 8 | 9 | 10) {
-                    // ASID is 16 bits; PPN 44 bits.
-                    c.satp = v & 0xf000_ffff_ffff_ffff;
-                    if mode == 0 {
-                        c.satp = 0;
+                    // PPN 44 bits, ASID_MASK of the ASID's 16.
+                    let old = c.satp;
+                    c.satp = if mode == 0 {
+                        0
+                    } else {
+                        v & (0xf000_0000_0000_0000 | ASID_MASK << 44 | ((1 << 44) - 1))
+                    };
+                    // TLB entries carry their ASID: a switch to another
+                    // address space keeps them. Another mode, or other
+                    // tables under the same ASID, start afresh.
+                    let same_asid = ((old ^ c.satp) >> 44) & ASID_MASK == 0;
+                    if (old ^ c.satp) >> 60 != 0 || (same_asid && old != c.satp) {
+                        self.flush_tlb();
+                        effect = CsrEffect::FlushedTlb;
                     }
-                    self.flush_tlb();
-                    effect = CsrEffect::FlushedTlb;
                 }
             }
             MSTATUS => effect = self.set_mstatus(v),

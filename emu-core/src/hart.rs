@@ -133,9 +133,10 @@ impl Hart {
         }
     }
 
-    /// The privilege tag of the TLB entries loads and stores use: the
+    /// The translation tag of the TLB entries loads and stores use: the
     /// [`Hart::data_priv`], except that supervisor accesses with
-    /// mstatus.SUM set are tagged 2 (no privilege's value). Toggling SUM,
+    /// mstatus.SUM set are tagged 2 (no privilege's value), and the ASID
+    /// (see [`Hart::fetch_tag`]). Toggling SUM,
     /// which Linux does around every access to user memory, then switches
     /// between two sets of entries instead of flushing the TLB.
     #[inline(always)]
@@ -146,11 +147,27 @@ impl Hart {
     /// [`Hart::data_tag_prv`] for data privilege `p`.
     #[inline(always)]
     pub fn data_tag_of(&self, p: Priv) -> u64 {
-        if p == Priv::S && self.csr.mstatus & mstatus::SUM != 0 {
+        let prv = if p == Priv::S && self.csr.mstatus & mstatus::SUM != 0 {
             2
         } else {
             p as u64
-        }
+        };
+        prv | self.asid_tag()
+    }
+
+    /// The translation tag of the TLB entries fetches use: the
+    /// privilege and the ASID.
+    #[inline(always)]
+    pub fn fetch_tag(&self) -> u64 {
+        self.prv as u64 | self.asid_tag()
+    }
+
+    /// The ASID of `satp` in its place in the translation tags (bits
+    /// 2–8): entries of other address spaces do not match, so a switch
+    /// of address space needs no TLB flush.
+    #[inline(always)]
+    fn asid_tag(&self) -> u64 {
+        ((self.csr.satp >> 44) & crate::csr::ASID_MASK) << 2
     }
 
     /// Any interrupt pending and enabled in `mie`, regardless of the global

@@ -290,7 +290,7 @@ impl Hart {
                 {
                     return Err(Trap::illegal(i.raw));
                 }
-                // The address space (rs2) is not tracked: entries of every
+                // The address space (rs2) is not looked at: entries of every
                 // ASID for the address (or all of them) go.
                 if i.rs1 == 0 {
                     self.flush_tlb();

@@ -67,7 +67,8 @@ impl Access {
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 struct Entry {
-    /// `(vpn << 2) | priv`, or `u64::MAX` when empty.
+    /// `(vpn << TAG_BITS) | tp` (see [`tlb_fast_tag`]), or `u64::MAX`
+    /// when empty.
     tag: u64,
     /// Physical page address.
     ppage: u64,
@@ -82,7 +83,11 @@ struct Entry {
     /// log2 of the size of the leaf mapping the entry came from (12 for a
     /// 4 KiB page, 21/30/... for superpages), for `sfence.vma` of one
     /// address.
-    span: u64,
+    span: u32,
+    /// Non-zero if the mapping is global (G set in its leaf PTE): valid
+    /// in every address space, so a miss under another ASID takes it
+    /// over instead of walking again (see [`Tlb::take_global`]).
+    global: u32,
     /// For translated code's inline stores to a RAM page: host address of
     /// the code-bitmap word of the page and the page's bit in it (see
     /// [`crate::ram::Ram::code_bit`]); 0 otherwise. Also pads the entry to 64 bytes:
@@ -102,7 +107,21 @@ impl Entry {
     /// The virtual page whose access filled this entry.
     #[inline(always)]
     fn vpage(&self) -> u64 {
-        (self.tag >> 2) << 12
+        (self.tag >> TAG_BITS) << 12
+    }
+
+    /// Is this a global entry for tag `tag` under another ASID?
+    #[inline(always)]
+    fn global_for(&self, tag: u64) -> bool {
+        self.global != 0 && self.tag != u64::MAX && (self.tag ^ tag) & !TAG_ASID == 0
+    }
+
+    /// Make this (global) entry the one for tag `tag`.
+    fn retag(&mut self, tag: u64) {
+        self.tag = tag;
+        if self.fast != u64::MAX {
+            self.fast = tlb_fast_tag(self.vpage(), 1, tag & ((1 << TAG_BITS) - 1));
+        }
     }
 
     /// Where `va`, in this entry's page, is.
@@ -127,6 +146,7 @@ const EMPTY: Entry = Entry {
     fast: u64::MAX,
     addend: 0,
     span: 12,
+    global: 0,
     code_word: 0,
     code_bit: 0,
 };
@@ -145,14 +165,21 @@ const BIG_REGIONS: usize = 32;
 const PMP_CACHE: usize = 4096;
 
 /// The tag translated code compares with [`TLB_ENTRY_FAST`] for an access
-/// at `va` of `size` bytes (a power of two up to 8) with privilege bits
-/// `prv`: the page's virtual address, the access's misalignment bits (so a
-/// misaligned access never matches and takes the slow path) and the
-/// privilege in bits 10–11.
+/// at `va` of `size` bytes (a power of two up to 8) with translation tag
+/// `tp` ([`Hart::fetch_tag`], [`Hart::data_tag_prv`]: privilege and
+/// ASID): the page's virtual address, the access's misalignment bits (so
+/// a misaligned access never matches and takes the slow path) and `tp`
+/// in bits 3–11.
 #[inline(always)]
-pub fn tlb_fast_tag(va: u64, size: u64, prv: u64) -> u64 {
-    (va & (!0xfff | (size - 1))) | (prv << 10)
+pub fn tlb_fast_tag(va: u64, size: u64, tp: u64) -> u64 {
+    (va & (!0xfff | (size - 1))) | (tp << 3)
 }
+
+/// Bits of an entry's tag below the virtual page number: the translation
+/// tag (privilege in bits 0–1, ASID in bits 2–8).
+const TAG_BITS: u32 = 9;
+/// The translation-tag bits that hold the ASID.
+const TAG_ASID: u64 = ((1 << TAG_BITS) - 1) & !3;
 
 /// Offset of the code-bitmap word address for inline stores in an entry.
 pub const TLB_ENTRY_CODE_WORD: usize = std::mem::offset_of!(Entry, code_word);
@@ -203,7 +230,7 @@ pub struct Tlb {
     /// since the last full flush, up to [`BIG_REGIONS`] (`None` beyond):
     /// `sfence.vma` of an address outside all of them skips the marked
     /// slots.
-    big_regions: Option<Vec<(u64, u64)>>,
+    big_regions: Option<Vec<(u64, u32)>>,
     /// Pages whose PMP check gave `AllowPage`, as `page | perm << 2 |
     /// privilege` (`u64::MAX` when empty); emptied when PMP CSRs change.
     pmp: Box<[u64; PMP_CACHE]>,
@@ -310,19 +337,20 @@ impl Tlb {
         }
     }
 
-    /// The physical page the fetch TLB maps `va` to for privilege `prv`,
-    /// if it holds that translation.
+    /// The physical page the fetch TLB maps `va` to for translation tag
+    /// `tp` ([`Hart::fetch_tag`]), if it holds that translation.
     #[inline(always)]
-    pub fn fetch_ppage(&self, va: u64, prv: Priv) -> Option<u64> {
-        self.lookup(Access::Fetch, va, prv as u64).map(|e| e.ppage)
+    pub fn fetch_ppage(&self, va: u64, tp: u64) -> Option<u64> {
+        self.lookup(Access::Fetch, va, tp).map(|e| e.ppage)
     }
 
     /// The host addend ([`TLB_ENTRY_ADDEND`]) of the fetch TLB entry for
-    /// `va` and `prv`, if it holds that translation and the page is RAM.
+    /// `va` and translation tag `tp`, if it holds that translation and
+    /// the page is RAM.
     #[inline(always)]
-    pub fn fetch_addend(&self, va: u64, prv: Priv) -> Option<u64> {
+    pub fn fetch_addend(&self, va: u64, tp: u64) -> Option<u64> {
         let e = &self.e[at(Access::Fetch as usize, slot_of(va >> 12))];
-        (e.fast == tlb_fast_tag(va, 1, prv as u64)).then_some(e.addend)
+        (e.fast == tlb_fast_tag(va, 1, tp)).then_some(e.addend)
     }
 
     /// Forget cached PMP results (PMP CSRs changed).
@@ -349,10 +377,28 @@ impl Tlb {
     fn victim_lookup(&mut self, acc: Access, va: u64, tp: u64) -> Option<Entry> {
         let a = acc as usize;
         let vpn = va >> 12;
-        let tag = (vpn << 2) | tp;
+        let tag = (vpn << TAG_BITS) | tp;
         let k = self.victims[a].iter().position(|v| v.tag == tag)?;
         let slot = slot_of(vpn);
         std::mem::swap(&mut self.victims[a][k], &mut self.e[at(a, slot)]);
+        self.note_fill(a, slot);
+        Some(self.e[at(a, slot)])
+    }
+
+    /// A global entry for `va` made under another ASID (in its slot or
+    /// the victim cache of `acc`), taken over for translation tag `tp`:
+    /// a global mapping is the same in every address space, so the
+    /// kernel's pages need no new walk after a switch of address space.
+    fn take_global(&mut self, acc: Access, va: u64, tp: u64) -> Option<Entry> {
+        let a = acc as usize;
+        let vpn = va >> 12;
+        let tag = (vpn << TAG_BITS) | tp;
+        let slot = slot_of(vpn);
+        if !self.e[at(a, slot)].global_for(tag) {
+            let k = self.victims[a].iter().position(|v| v.global_for(tag))?;
+            std::mem::swap(&mut self.victims[a][k], &mut self.e[at(a, slot)]);
+        }
+        self.e[at(a, slot)].retag(tag);
         self.note_fill(a, slot);
         Some(self.e[at(a, slot)])
     }
@@ -363,7 +409,7 @@ impl Tlb {
     fn lookup(&self, acc: Access, va: u64, tp: u64) -> Option<&Entry> {
         let vpn = va >> 12;
         let e = &self.e[at(acc as usize, slot_of(vpn))];
-        (e.tag == (vpn << 2) | tp).then_some(e)
+        (e.tag == (vpn << TAG_BITS) | tp).then_some(e)
     }
 }
 
@@ -390,6 +436,7 @@ const PTE_R: u64 = 2;
 const PTE_W: u64 = 4;
 const PTE_X: u64 = 8;
 const PTE_U: u64 = 16;
+const PTE_G: u64 = 32;
 const PTE_A: u64 = 64;
 const PTE_D: u64 = 128;
 
@@ -405,7 +452,7 @@ impl Hart {
         acc: Access,
     ) -> Result<Phys, Trap> {
         let (prv, tp) = if acc == Access::Fetch {
-            (self.prv, self.prv as u64)
+            (self.prv, self.fetch_tag())
         } else {
             let p = self.data_priv();
             (p, self.data_tag_of(p))
@@ -428,13 +475,16 @@ impl Hart {
         if let Some(e) = self.tlb.victim_lookup(acc, va, tp) {
             return Ok(e.phys(va));
         }
+        if let Some(e) = self.tlb.take_global(acc, va, tp) {
+            return Ok(e.phys(va));
+        }
         let mode = if prv == Priv::M {
             0
         } else {
             self.csr.satp >> 60
         };
-        let (pa, span) = if mode == 0 {
-            (va, 12)
+        let (pa, span, global) = if mode == 0 {
+            (va, 12, false)
         } else {
             self.walk(bus, va, acc, prv, mode)?
         };
@@ -461,12 +511,13 @@ impl Hart {
                 acc,
                 vpn,
                 Entry {
-                    tag: (vpn << 2) | tp,
+                    tag: (vpn << TAG_BITS) | tp,
                     ppage,
                     ram_off: ram_page,
                     fast,
                     addend,
                     span,
+                    global: global as u32,
                     code_word: code_word as u64,
                     code_bit,
                 },
@@ -494,8 +545,9 @@ impl Hart {
         r
     }
 
-    /// Page-table walk. Returns the physical address and log2 of the size
-    /// of the leaf mapping (12 for a 4 KiB page).
+    /// Page-table walk. Returns the physical address, log2 of the size
+    /// of the leaf mapping (12 for a 4 KiB page) and whether the mapping
+    /// is global (G set in the leaf PTE).
     fn walk(
         &mut self,
         bus: &mut Bus,
@@ -503,7 +555,7 @@ impl Hart {
         acc: Access,
         prv: Priv,
         mode: u64,
-    ) -> Result<(u64, u64), Trap> {
+    ) -> Result<(u64, u32, bool), Trap> {
         let levels: u32 = match mode {
             8 => 3,
             9 => 4,
@@ -577,7 +629,7 @@ impl Hart {
             }
             let page_mask = (1u64 << (12 + 9 * level)) - 1;
             let pa = ((ppn << 12) & !page_mask) | (va & page_mask);
-            return Ok((pa, 12 + 9 * level as u64));
+            return Ok((pa, 12 + 9 * level, pte & PTE_G != 0));
         }
         Err(acc.page_fault(va))
     }
@@ -681,7 +733,7 @@ pub(crate) mod sv39_test {
 
 #[cfg(test)]
 mod tests {
-    use super::sv39_test::{leaf, L0, L1, VBASE};
+    use super::sv39_test::{leaf, L0, L1, ROOT, VBASE};
     use super::PTE_U;
     use crate::csr::mstatus;
     use crate::machine::{Machine, RAM_BASE};
@@ -743,6 +795,56 @@ mod tests {
         assert_eq!(h.load(bus, A, 8), Ok(0x22));
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
     }
+
+    /// Entries carry the ASID of `satp`: a switch to another ASID keeps
+    /// them (a later switch back finds them, stale or not, as a TLB that
+    /// tags entries may), entries of other ASIDs do not match, global
+    /// ones are taken over without a walk, and new tables under the same
+    /// ASID start afresh.
+    #[test]
+    fn entries_belong_to_their_address_space() {
+        use crate::csr::addr::SATP;
+        let (p1, p2, p3) = (
+            RAM_BASE + 0x2_0000,
+            RAM_BASE + 0x2_1000,
+            RAM_BASE + 0x2_2000,
+        );
+        // A is private to each address space, B (in its own table) global.
+        let mut m = machine(p1, p2);
+        m.bus.write(PTE_B, 8, leaf(p2) | super::PTE_G);
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        let root = h.csr.satp & ((1 << 44) - 1);
+        let asid = |a: u64| (8 << 60) | (a << 44) | root;
+        h.csr_write(SATP, asid(1));
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        assert_eq!(h.load(bus, B, 8), Ok(0x22));
+        // Remapped without a fence: ASID 2 walks for A and sees the new
+        // mapping; B stays the global entry.
+        bus.write(L0, 8, leaf(p3));
+        bus.write(PTE_B, 8, leaf(p3) | super::PTE_G);
+        h.csr_write(SATP, asid(2));
+        assert_eq!(h.load(bus, A, 8), Ok(0x33));
+        assert_eq!(h.load(bus, B, 8), Ok(0x22));
+        // Back in ASID 1, its own entry for A is still there.
+        h.csr_write(SATP, asid(1));
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        // Writing the same satp again keeps them.
+        h.csr_write(SATP, asid(1));
+        assert_eq!(h.load(bus, A, 8), Ok(0x11));
+        // Other tables under ASID 1: everything is walked again.
+        let link = bus.read(ROOT + 8, 8).unwrap_or(0);
+        bus.write(ROOT_2 + 8, 8, link);
+        h.csr_write(SATP, (8 << 60) | (1 << 44) | (ROOT_2 >> 12));
+        assert_eq!(h.load(bus, A, 8), Ok(0x33));
+        assert_eq!(h.load(bus, B, 8), Ok(0x33));
+        // Only 7 ASID bits are kept.
+        h.csr_write(SATP, asid(0xffff));
+        assert_eq!((h.csr.satp >> 44) & 0xffff, crate::csr::ASID_MASK);
+    }
+
+    /// A second root table (a copy of the first's links).
+    const ROOT_2: u64 = RAM_BASE + 0x3_0000;
 
     /// A full flush empties every slot that was filled, for loads and
     /// stores, in the main TLB and in the victim cache.

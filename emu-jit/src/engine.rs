@@ -973,7 +973,7 @@ impl Engine for JitEngine {
                     code = self.block_code(&block);
                 }
                 if code != 0 && self.lockstep.is_none() {
-                    if let Some(addend) = hart.tlb.fetch_addend(hart.pc, hart.prv) {
+                    if let Some(addend) = hart.tlb.fetch_addend(hart.pc, hart.fetch_tag()) {
                         self.jc[jc_index(hart.pc)] =
                             JcEntry::new(hart.pc, key, code as u64, addend, block.pa);
                     }

@@ -87,9 +87,14 @@ pub struct JitCtx<'a> {
     /// frame: an xor with a context word is one instruction, with a frame
     /// slot Cranelift makes it two.
     pub memos: [u64; 2 * MEMO_SLOTS],
-    /// The privilege loads and stores use, shifted into its place in
+    /// The translation tag loads and stores use (privilege and ASID,
+    /// [`emu_core::hart::Hart::data_tag_prv`]), shifted into its place in
     /// [`emu_core::mmu::tlb_fast_tag`]; kept current by the helpers.
     pub data_tag: u64,
+    /// The same for fetches ([`emu_core::hart::Hart::fetch_tag`]: the
+    /// privilege and the ASID), which the chaining stubs compare with the
+    /// fetch TLB.
+    pub fetch_tag: u64,
     /// Non-zero while the hart holds an LR reservation (inline stores then
     /// take the helper, which breaks it), kept current by the helpers.
     pub reserved: u64,
@@ -303,6 +308,7 @@ impl<'a> JitCtx<'a> {
             memos: [0; 2 * MEMO_SLOTS],
             tlb: hart.tlb.entries_addr() as u64,
             data_tag: data_tag(hart),
+            fetch_tag: tlb_fast_tag(0, 1, hart.fetch_tag()),
             reserved: hart.reservation.is_some() as u64,
             bus,
             trap: None,
@@ -345,6 +351,8 @@ pub const CTX_MEMOS: i32 = std::mem::offset_of!(JitCtx<'static>, memos) as i32;
 pub const CTX_TLB: i32 = std::mem::offset_of!(JitCtx<'static>, tlb) as i32;
 /// Byte offset of [`JitCtx::data_tag`].
 pub const CTX_DATA_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, data_tag) as i32;
+/// Byte offset of [`JitCtx::fetch_tag`].
+pub const CTX_FETCH_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, fetch_tag) as i32;
 
 /// The privilege bits of [`emu_core::mmu::tlb_fast_tag`] for the hart's
 /// loads and stores.
@@ -443,6 +451,7 @@ pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
     let r = h.exec(cx.bus, insn);
     cx.reserved = h.reservation.is_some() as u64;
     cx.data_tag = data_tag(h);
+    cx.fetch_tag = tlb_fast_tag(0, 1, h.fetch_tag());
     match r {
         Ok(()) => {
             h.instret = h.instret.wrapping_add(1);

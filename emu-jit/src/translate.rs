@@ -21,11 +21,11 @@
 //! through a link slot or the shared stubs of [`define_stubs`].
 
 use crate::helpers::{
-    self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX, CTX_LINK_SRC,
-    CTX_LOOKUPS, CTX_MEMOS, CTX_MID_SLICE, CTX_RESERVED, CTX_SIZE, CTX_STATUS, CTX_TLB, CTX_VA,
-    CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY, JC_ENTRY_PA,
-    JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_FWD, LINK_IDX, LINK_SRC_PA,
-    LINK_TARGET_PA, MEMO_SLOTS,
+    self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_FETCH_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX,
+    CTX_LINK_SRC, CTX_LOOKUPS, CTX_MEMOS, CTX_MID_SLICE, CTX_RESERVED, CTX_SIZE, CTX_STATUS,
+    CTX_TLB, CTX_VA, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY,
+    JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_FWD, LINK_IDX,
+    LINK_SRC_PA, LINK_TARGET_PA, MEMO_SLOTS,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -2555,7 +2555,7 @@ fn tlb_lookup(
     let fast = b
         .ins()
         .load(I64, flags(), entry.at, entry.off + TLB_ENTRY_FAST as i32);
-    // tlb_fast_tag(va, size, prv)
+    // tlb_fast_tag(va, size, tp)
     let tag = b.ins().load(I64, flags(), cx, CTX_DATA_TAG);
     let want = b.ins().bor(masked, tag);
     let hit = b.ins().icmp(IntCC::Equal, fast, want);
@@ -2637,9 +2637,7 @@ fn jc_chain(
     let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
     let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
     let eadd = b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
-    // The key's low bits are the hart's privilege (`helpers::jc_key`).
-    let kprv = b.ins().band_imm_s(key, 0xff);
-    let fbits = b.ins().ishl_imm_s(kprv, 10);
+    let fbits = b.ins().load(I64, flags(), cx, CTX_FETCH_TAG);
     let vpage = b.ins().band_imm_s(pc, !0xfff);
     let want = b.ins().bor(vpage, fbits);
     let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
