@@ -313,6 +313,12 @@ impl Hart {
     pub fn flush_tlb_va(&mut self, va: u64) {
         self.tlb.flush_va(va);
     }
+
+    /// `sfence.vma x0, rs2`: drop the translations of address space
+    /// `asid` (its low ASID bits) that are not global.
+    pub fn flush_tlb_asid(&mut self, asid: u64) {
+        self.tlb.flush_asid(asid & crate::csr::ASID_MASK);
+    }
 }
 
 fn vector(tvec: u64, is_irq: bool, code: u64) -> u64 {

@@ -290,10 +290,15 @@ impl Hart {
                 {
                     return Err(Trap::illegal(i.raw));
                 }
-                // The address space (rs2) is not looked at: entries of every
-                // ASID for the address (or all of them) go.
+                // With an address (rs1) the page's entries go in every
+                // address space; without, those of the ASID in rs2 that
+                // are not global, or all entries for x0.
                 if i.rs1 == 0 {
-                    self.flush_tlb();
+                    if i.rs2 == 0 {
+                        self.flush_tlb();
+                    } else {
+                        self.flush_tlb_asid(self.x[(i.rs2 & 31) as usize]);
+                    }
                 } else {
                     self.flush_tlb_va(self.x[(i.rs1 & 31) as usize]);
                 }

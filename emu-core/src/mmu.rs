@@ -283,6 +283,31 @@ impl Tlb {
         self.big_regions = Some(Vec::new());
     }
 
+    /// Drop the entries of address space `asid` that are not global (the
+    /// slots stay marked as filled, the superpage marks as they are: both
+    /// only make later flushes look at more slots).
+    pub fn flush_asid(&mut self, asid: u64) {
+        let mine =
+            |e: &Entry| e.tag != u64::MAX && e.global == 0 && (e.tag & TAG_ASID) >> 2 == asid;
+        for (set, filled) in self.e.chunks_mut(TLB_SIZE).zip(self.filled.iter()) {
+            for (w, &word) in filled.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let e = &mut set[w * 64 + bits.trailing_zeros() as usize];
+                    if mine(e) {
+                        *e = EMPTY;
+                    }
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for e in self.victims.iter_mut().flatten() {
+            if mine(e) {
+                *e = EMPTY;
+            }
+        }
+    }
+
     /// Record that slot `slot` of `acc`'s TLB was just filled: for the
     /// next full flush, and whether it now holds a superpage entry.
     fn note_fill(&mut self, a: usize, slot: usize) {
@@ -841,6 +866,37 @@ mod tests {
         // Only 7 ASID bits are kept.
         h.csr_write(SATP, asid(0xffff));
         assert_eq!((h.csr.satp >> 44) & 0xffff, crate::csr::ASID_MASK);
+    }
+
+    /// `sfence.vma x0, asid` drops that address space's entries and
+    /// keeps global ones and those of other address spaces.
+    #[test]
+    fn an_asid_fence_keeps_other_spaces_and_global_pages() {
+        use crate::csr::addr::SATP;
+        let (p1, p2, p3) = (
+            RAM_BASE + 0x2_0000,
+            RAM_BASE + 0x2_1000,
+            RAM_BASE + 0x2_2000,
+        );
+        let mut m = machine(p1, p2);
+        m.bus.write(PTE_B, 8, leaf(p2) | super::PTE_G);
+        let Machine { harts, bus, .. } = &mut m;
+        let h = &mut harts[0];
+        let root = h.csr.satp & ((1 << 44) - 1);
+        let asid = |a: u64| (8 << 60) | (a << 44) | root;
+        for a in [1, 2] {
+            h.csr_write(SATP, asid(a));
+            assert_eq!(h.load(bus, A, 8), Ok(0x11));
+            assert_eq!(h.load(bus, B, 8), Ok(0x22));
+        }
+        bus.write(L0, 8, leaf(p3));
+        bus.write(PTE_B, 8, leaf(p3) | super::PTE_G);
+        // ASID 1's entry for A goes; B is global; ASID 2 keeps A.
+        h.flush_tlb_asid(1);
+        assert_eq!(h.load(bus, A, 8), Ok(0x11), "ASID 2 is current");
+        h.csr_write(SATP, asid(1));
+        assert_eq!(h.load(bus, A, 8), Ok(0x33));
+        assert_eq!(h.load(bus, B, 8), Ok(0x22));
     }
 
     /// A second root table (a copy of the first's links).
