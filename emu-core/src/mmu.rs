@@ -821,6 +821,27 @@ mod tests {
         assert_eq!(h.load(bus, B, 8), Ok(0x33));
     }
 
+    /// A machine for the ASID tests: A (at 0x11) is private to each
+    /// address space, B (at 0x22, in its own table) global.
+    fn spaces() -> Machine {
+        let mut m = machine(RAM_BASE + 0x2_0000, RAM_BASE + 0x2_1000);
+        m.bus
+            .write(PTE_B, 8, leaf(RAM_BASE + 0x2_1000) | super::PTE_G);
+        m
+    }
+
+    /// Map A and B (still global) to the page holding 0x33, without a
+    /// fence.
+    fn remap(bus: &mut crate::bus::Bus) {
+        bus.write(L0, 8, leaf(RAM_BASE + 0x2_2000));
+        bus.write(PTE_B, 8, leaf(RAM_BASE + 0x2_2000) | super::PTE_G);
+    }
+
+    /// `satp` for the test tables under ASID `a`.
+    fn asid(a: u64) -> u64 {
+        (8 << 60) | (a << 44) | (ROOT >> 12)
+    }
+
     /// Entries carry the ASID of `satp`: a switch to another ASID keeps
     /// them (a later switch back finds them, stale or not, as a TLB that
     /// tags entries may), entries of other ASIDs do not match, global
@@ -829,25 +850,15 @@ mod tests {
     #[test]
     fn entries_belong_to_their_address_space() {
         use crate::csr::addr::SATP;
-        let (p1, p2, p3) = (
-            RAM_BASE + 0x2_0000,
-            RAM_BASE + 0x2_1000,
-            RAM_BASE + 0x2_2000,
-        );
-        // A is private to each address space, B (in its own table) global.
-        let mut m = machine(p1, p2);
-        m.bus.write(PTE_B, 8, leaf(p2) | super::PTE_G);
+        let mut m = spaces();
         let Machine { harts, bus, .. } = &mut m;
         let h = &mut harts[0];
-        let root = h.csr.satp & ((1 << 44) - 1);
-        let asid = |a: u64| (8 << 60) | (a << 44) | root;
         h.csr_write(SATP, asid(1));
         assert_eq!(h.load(bus, A, 8), Ok(0x11));
         assert_eq!(h.load(bus, B, 8), Ok(0x22));
         // Remapped without a fence: ASID 2 walks for A and sees the new
         // mapping; B stays the global entry.
-        bus.write(L0, 8, leaf(p3));
-        bus.write(PTE_B, 8, leaf(p3) | super::PTE_G);
+        remap(bus);
         h.csr_write(SATP, asid(2));
         assert_eq!(h.load(bus, A, 8), Ok(0x33));
         assert_eq!(h.load(bus, B, 8), Ok(0x22));
@@ -873,24 +884,15 @@ mod tests {
     #[test]
     fn an_asid_fence_keeps_other_spaces_and_global_pages() {
         use crate::csr::addr::SATP;
-        let (p1, p2, p3) = (
-            RAM_BASE + 0x2_0000,
-            RAM_BASE + 0x2_1000,
-            RAM_BASE + 0x2_2000,
-        );
-        let mut m = machine(p1, p2);
-        m.bus.write(PTE_B, 8, leaf(p2) | super::PTE_G);
+        let mut m = spaces();
         let Machine { harts, bus, .. } = &mut m;
         let h = &mut harts[0];
-        let root = h.csr.satp & ((1 << 44) - 1);
-        let asid = |a: u64| (8 << 60) | (a << 44) | root;
         for a in [1, 2] {
             h.csr_write(SATP, asid(a));
             assert_eq!(h.load(bus, A, 8), Ok(0x11));
             assert_eq!(h.load(bus, B, 8), Ok(0x22));
         }
-        bus.write(L0, 8, leaf(p3));
-        bus.write(PTE_B, 8, leaf(p3) | super::PTE_G);
+        remap(bus);
         // ASID 1's entry for A goes; B is global; ASID 2 keeps A.
         h.flush_tlb_asid(1);
         assert_eq!(h.load(bus, A, 8), Ok(0x11), "ASID 2 is current");
