@@ -134,11 +134,11 @@ impl Hart {
     }
 
     /// The translation tag of the TLB entries loads and stores use: the
-    /// [`Hart::data_priv`], except that supervisor accesses with
-    /// mstatus.SUM set are tagged 2 (no privilege's value), and the ASID
-    /// (see [`Hart::fetch_tag`]). Toggling SUM,
-    /// which Linux does around every access to user memory, then switches
-    /// between two sets of entries instead of flushing the TLB.
+    /// ASID (see [`Hart::fetch_tag`]) and the [`Hart::data_priv`], except
+    /// that supervisor accesses with mstatus.SUM set are tagged 2 (no
+    /// privilege's value). Toggling SUM, which Linux does around every
+    /// access to user memory, then switches between two sets of entries
+    /// instead of flushing the TLB.
     #[inline(always)]
     pub fn data_tag_prv(&self) -> u64 {
         self.data_tag_of(self.data_priv())

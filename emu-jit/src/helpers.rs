@@ -354,8 +354,8 @@ pub const CTX_DATA_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, data_tag) as
 /// Byte offset of [`JitCtx::fetch_tag`].
 pub const CTX_FETCH_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, fetch_tag) as i32;
 
-/// The privilege bits of [`emu_core::mmu::tlb_fast_tag`] for the hart's
-/// loads and stores.
+/// The translation-tag bits (privilege and ASID) of
+/// [`emu_core::mmu::tlb_fast_tag`] for the hart's loads and stores.
 fn data_tag(h: &Hart) -> u64 {
     tlb_fast_tag(0, 1, h.data_tag_prv())
 }
