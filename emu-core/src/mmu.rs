@@ -266,19 +266,25 @@ impl Tlb {
         self.e.as_ptr() as usize
     }
 
-    /// Drop every entry.
-    pub fn flush(&mut self) {
-        for (set, filled) in self.e.chunks_mut(TLB_SIZE).zip(self.filled.iter_mut()) {
-            for (w, bits) in filled.iter_mut().enumerate() {
-                while *bits != 0 {
-                    set[w * 64 + bits.trailing_zeros() as usize] = EMPTY;
-                    *bits &= *bits - 1;
+    /// Call `f` on every entry that may be filled: those of the slots
+    /// marked in `filled`, and the victims.
+    fn each_filled(&mut self, mut f: impl FnMut(&mut Entry)) {
+        for (set, filled) in self.e.chunks_mut(TLB_SIZE).zip(self.filled.iter()) {
+            for (w, &word) in filled.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    f(&mut set[w * 64 + bits.trailing_zeros() as usize]);
+                    bits &= bits - 1;
                 }
             }
         }
-        for set in self.victims.iter_mut() {
-            set.fill(EMPTY);
-        }
+        self.victims.iter_mut().flatten().for_each(f);
+    }
+
+    /// Drop every entry.
+    pub fn flush(&mut self) {
+        self.each_filled(|e| *e = EMPTY);
+        self.filled = [[0; TLB_SIZE / 64]; 3];
         self.big = [[0; TLB_SIZE / 64]; 3];
         self.big_regions = Some(Vec::new());
     }
@@ -287,25 +293,11 @@ impl Tlb {
     /// slots stay marked as filled, the superpage marks as they are: both
     /// only make later flushes look at more slots).
     pub fn flush_asid(&mut self, asid: u64) {
-        let mine =
-            |e: &Entry| e.tag != u64::MAX && e.global == 0 && (e.tag & TAG_ASID) >> 2 == asid;
-        for (set, filled) in self.e.chunks_mut(TLB_SIZE).zip(self.filled.iter()) {
-            for (w, &word) in filled.iter().enumerate() {
-                let mut bits = word;
-                while bits != 0 {
-                    let e = &mut set[w * 64 + bits.trailing_zeros() as usize];
-                    if mine(e) {
-                        *e = EMPTY;
-                    }
-                    bits &= bits - 1;
-                }
-            }
-        }
-        for e in self.victims.iter_mut().flatten() {
-            if mine(e) {
+        self.each_filled(|e| {
+            if e.tag != u64::MAX && e.global == 0 && (e.tag & TAG_ASID) >> 2 == asid {
                 *e = EMPTY;
             }
-        }
+        });
     }
 
     /// Record that slot `slot` of `acc`'s TLB was just filled: for the

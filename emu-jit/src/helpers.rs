@@ -308,7 +308,7 @@ impl<'a> JitCtx<'a> {
             memos: [0; 2 * MEMO_SLOTS],
             tlb: hart.tlb.entries_addr() as u64,
             data_tag: data_tag(hart),
-            fetch_tag: tlb_fast_tag(0, 1, hart.fetch_tag()),
+            fetch_tag: fetch_tag(hart),
             reserved: hart.reservation.is_some() as u64,
             bus,
             trap: None,
@@ -358,6 +358,11 @@ pub const CTX_FETCH_TAG: i32 = std::mem::offset_of!(JitCtx<'static>, fetch_tag) 
 /// [`emu_core::mmu::tlb_fast_tag`] for the hart's loads and stores.
 fn data_tag(h: &Hart) -> u64 {
     tlb_fast_tag(0, 1, h.data_tag_prv())
+}
+
+/// The same for the hart's fetches.
+fn fetch_tag(h: &Hart) -> u64 {
+    tlb_fast_tag(0, 1, h.fetch_tag())
 }
 /// Byte offset of [`JitCtx::reserved`].
 pub const CTX_RESERVED: i32 = std::mem::offset_of!(JitCtx<'static>, reserved) as i32;
@@ -451,7 +456,7 @@ pub extern "C" fn exec(h: &mut Hart, cx: &mut JitCtx<'_>, insn: &Insn) -> u32 {
     let r = h.exec(cx.bus, insn);
     cx.reserved = h.reservation.is_some() as u64;
     cx.data_tag = data_tag(h);
-    cx.fetch_tag = tlb_fast_tag(0, 1, h.fetch_tag());
+    cx.fetch_tag = fetch_tag(h);
     match r {
         Ok(()) => {
             h.instret = h.instret.wrapping_add(1);
