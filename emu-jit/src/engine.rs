@@ -743,8 +743,9 @@ impl JitEngine {
             let Entry::Compiled(t) = e else { continue };
             let Some(links) = &t.links else { continue };
             for l in links.iter() {
-                if pages.is_none_or(|p| p.contains(&(l.target_pa & !0xfff))) {
-                    l.code.store(0, Ordering::Relaxed);
+                let target = l.target_pa.load(Ordering::Relaxed);
+                if pages.is_none_or(|p| p.contains(&(target & !0xfff))) {
+                    l.clear();
                 }
             }
         }
@@ -755,7 +756,7 @@ impl JitEngine {
     fn link(&mut self, src: u64, idx: usize, pa: u64, code: usize) {
         if let Some(Entry::Compiled(t)) = self.entries.get(&src) {
             if let Some(l) = t.links.as_ref().and_then(|l| l.get(idx)) {
-                if l.target_pa == pa {
+                if l.target_pa.load(Ordering::Relaxed) == pa {
                     l.code.store(code as u64, Ordering::Relaxed);
                     self.stats.links += 1;
                 }

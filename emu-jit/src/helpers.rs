@@ -13,7 +13,7 @@ use emu_core::hart::Hart;
 use emu_core::insn::{Insn, Op};
 use emu_core::mmu::tlb_fast_tag;
 use emu_core::trap::Trap;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Number of distinct [`Op`] values (for per-op counters).
 pub const OP_COUNT: usize = 256;
@@ -189,18 +189,28 @@ impl JcEntry {
     };
 }
 
-/// A direct exit's link to the translation of its target: the target is
-/// in the same guest page as the exiting block, so its physical address is
-/// fixed, and once the translation at that address is known the exit
-/// jumps straight to it. Slots are owned by their block's translation;
-/// the engine clears every slot whose target translation goes away.
-#[derive(Debug, Default)]
+/// A direct exit's link to the translation of its target, or an exit's
+/// cache of the translation it went to last.
+///
+/// - A link: the target is in the same guest page as the exiting block,
+///   so its physical address is fixed, and once the translation at that
+///   address is known the exit jumps straight to it.
+/// - A cache: the exit jumps to another page (a direct jump there, or a
+///   computed jump such as a return). The link stub of caches fills the
+///   slot from the jump cache with the translation, its guest pc and the
+///   fetch TLB's addend for that page; the exit uses it while its pc is
+///   that pc and the fetch TLB still maps the page so.
+///
+/// Slots are owned by their block's translation; the engine clears every
+/// slot whose target translation goes away.
+#[derive(Debug)]
 #[repr(C)]
 pub struct LinkSlot {
     /// Entry of the target's translation, 0 while unknown.
     pub code: AtomicU64,
-    /// Physical address of the target (set by the translator).
-    pub target_pa: u64,
+    /// Physical address of the target: set by the translator for a link,
+    /// by the stub when it fills a cache (`u64::MAX` while empty).
+    pub target_pa: AtomicU64,
     /// Physical address of the translation that owns the slot, and the
     /// slot's index there (set by the translator; the link stub hands
     /// them to the engine).
@@ -211,6 +221,34 @@ pub struct LinkSlot {
     /// by the translator; the link stub hands it to the engine in
     /// [`JitCtx::mid_slice`]).
     pub fwd: u64,
+    /// A cache's guest pc (`u64::MAX`, never a pc, while empty or after
+    /// the engine cleared it).
+    pub pc: AtomicU64,
+    /// A cache's fetch TLB host addend for the page of
+    /// [`LinkSlot::pc`] when it was filled.
+    pub addend: AtomicU64,
+}
+
+impl Default for LinkSlot {
+    fn default() -> Self {
+        LinkSlot {
+            code: AtomicU64::new(0),
+            target_pa: AtomicU64::new(u64::MAX),
+            src_pa: 0,
+            idx: 0,
+            fwd: 0,
+            pc: AtomicU64::new(u64::MAX),
+            addend: AtomicU64::new(0),
+        }
+    }
+}
+
+impl LinkSlot {
+    /// Empty the slot (its target translation went away).
+    pub fn clear(&self) {
+        self.code.store(0, Ordering::Relaxed);
+        self.pc.store(u64::MAX, Ordering::Relaxed);
+    }
 }
 
 /// Link slots per guest block of a translation: `LINKS * k` for a taken
@@ -226,6 +264,10 @@ pub const LINK_SRC_PA: usize = std::mem::offset_of!(LinkSlot, src_pa);
 pub const LINK_IDX: usize = std::mem::offset_of!(LinkSlot, idx);
 /// Offset of [`LinkSlot::fwd`].
 pub const LINK_FWD: usize = std::mem::offset_of!(LinkSlot, fwd);
+/// Offset of [`LinkSlot::pc`].
+pub const LINK_PC: usize = std::mem::offset_of!(LinkSlot, pc);
+/// Offset of [`LinkSlot::addend`].
+pub const LINK_ADDEND: usize = std::mem::offset_of!(LinkSlot, addend);
 /// Size of a [`LinkSlot`].
 pub const LINK_BYTES: usize = std::mem::size_of::<LinkSlot>();
 

@@ -24,8 +24,8 @@ use crate::helpers::{
     self, LinkSlot, CTX_BUDGET, CTX_DATA_TAG, CTX_FETCH_TAG, CTX_JC, CTX_JC_KEY, CTX_LINK_IDX,
     CTX_LINK_SRC, CTX_LOOKUPS, CTX_MEMOS, CTX_MID_SLICE, CTX_RESERVED, CTX_SIZE, CTX_STATUS,
     CTX_TLB, CTX_VA, CTX_VAL_OFFSET, JC_ENTRY_ADDEND, JC_ENTRY_BYTES, JC_ENTRY_CODE, JC_ENTRY_KEY,
-    JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_BYTES, LINK_CODE, LINK_FWD, LINK_IDX,
-    LINK_SRC_PA, LINK_TARGET_PA, MEMO_SLOTS,
+    JC_ENTRY_PA, JC_ENTRY_PC, JC_FOLD, JC_SLOTS, LINKS, LINK_ADDEND, LINK_BYTES, LINK_CODE,
+    LINK_FWD, LINK_IDX, LINK_PC, LINK_SRC_PA, LINK_TARGET_PA, MEMO_SLOTS,
 };
 use crate::worker::Thunks;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -348,6 +348,7 @@ impl Translator {
             trap_exit: None,
             ret_exit: None,
             miss_exit: None,
+            cache_exit: None,
             sigs,
             pa,
             links_addr,
@@ -420,7 +421,7 @@ impl Translator {
         }
         if let Some(l) = links {
             for (i, (slot, target)) in l.iter_mut().zip(targets).enumerate() {
-                slot.target_pa = target.map_or(u64::MAX, |t| t.0);
+                *slot.target_pa.get_mut() = target.map_or(u64::MAX, |t| t.0);
                 slot.fwd = target.is_some_and(|t| t.1) as u64;
                 slot.src_pa = pa;
                 slot.idx = i as u64;
@@ -489,6 +490,8 @@ pub struct Stubs {
     pub lookup_fwd: usize,
     /// Entry of the link stub.
     pub link: usize,
+    /// Entry of the link stub of caches.
+    pub cache: usize,
 }
 
 /// The chaining stubs, as [`define_stubs`] defines them.
@@ -497,10 +500,25 @@ enum Stub {
     Lookup,
     LookupFwd,
     Link,
+    Cache,
+}
+
+/// What [`jc_chain`] does with a link slot on the way to the translation
+/// it found.
+#[derive(Clone, Copy)]
+enum Fill {
+    /// Nothing.
+    No,
+    /// The link slot at `.1` (its target's physical address in `.0`):
+    /// the entry must be for that target; its translation is stored.
+    Link(Value, Value),
+    /// The cache slot at `.0`: the translation, its pc, physical address
+    /// and fetch TLB addend are stored.
+    Cache(Value),
 }
 
 /// Define the chaining stubs in `module` and return their ids (lookup,
-/// lookup for forward exits, link). Every translation's exit would
+/// lookup for forward exits, link, link of caches). Every translation's exit would
 /// otherwise carry this code; shared, it keeps translations small and
 /// cheap to compile.
 ///
@@ -517,14 +535,19 @@ enum Stub {
 ///   Otherwise it leaves the slot's owner and index (and whether its exit
 ///   is forward) in the context for the engine to fill the slot, and
 ///   returns.
+/// - The link stub of caches `(hart, cx, slot)`, for an exit to another
+///   page whose cache slot does not hold its pc: the lookup stub's
+///   search, and the translation found is stored in the slot on the way
+///   (see [`LinkSlot`]). Otherwise it returns (forward exits as in the
+///   forward lookup stub).
 ///
 /// [`JitCtx::mid_slice`]: crate::helpers::JitCtx::mid_slice
-pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId, FuncId), String> {
+pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId, FuncId, FuncId), String> {
     let ptr = module.target_config().pointer_type();
     let mut ids = Vec::new();
-    for stub in [Stub::Lookup, Stub::LookupFwd, Stub::Link] {
+    for stub in [Stub::Lookup, Stub::LookupFwd, Stub::Link, Stub::Cache] {
         let link = stub == Stub::Link;
-        let sig = if link {
+        let sig = if matches!(stub, Stub::Link | Stub::Cache) {
             link_stub_signature(ptr)
         } else {
             translation_signature(ptr)
@@ -539,16 +562,25 @@ pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId, FuncId
             }
             let pc = b.ins().load(I64, flags(), hart, PC_OFF);
             let miss = b.create_block();
-            let want = link.then(|| {
-                let slot = p[2];
-                let pa = b.ins().load(I64, flags(), slot, LINK_TARGET_PA as i32);
-                (pa, slot)
-            });
-            jc_chain(b, (hart, cx), pc, next, want, miss);
+            let fill = match stub {
+                Stub::Link => {
+                    let slot = p[2];
+                    let pa = b.ins().load(I64, flags(), slot, LINK_TARGET_PA as i32);
+                    Fill::Link(pa, slot)
+                }
+                Stub::Cache => Fill::Cache(p[2]),
+                _ => Fill::No,
+            };
+            jc_chain(b, (hart, cx), pc, next, fill, miss);
             b.seal_block(miss);
             b.switch_to_block(miss);
-            if let Some((_, slot)) = want {
-                link_miss(b, cx, slot);
+            match fill {
+                Fill::Link(_, slot) => link_miss(b, cx, slot),
+                Fill::Cache(slot) => {
+                    let fwd = b.ins().load(I64, flags(), slot, LINK_FWD as i32);
+                    b.ins().store(flags(), fwd, cx, CTX_MID_SLICE);
+                }
+                Fill::No => {}
             }
             if stub == Stub::LookupFwd {
                 let one = b.ins().iconst(I64, 1);
@@ -558,7 +590,7 @@ pub fn define_stubs<M: Module>(module: &mut M) -> Result<(FuncId, FuncId, FuncId
         })?;
         ids.push(id);
     }
-    Ok((ids[0], ids[1], ids[2]))
+    Ok((ids[0], ids[1], ids[2], ids[3]))
 }
 
 /// For a direct exit whose link slot `slot` stays empty: the slot's owner
@@ -642,6 +674,9 @@ struct Emit<'a> {
     ret_exit: Option<Block>,
     /// The shared exit for empty link slots (see [`Emit::miss_block`]).
     miss_exit: Option<Block>,
+    /// The shared exit for caches without the pc (see
+    /// [`Emit::cache_block`]).
+    cache_exit: Option<Block>,
     sigs: Sigs,
     /// Physical address of the block.
     pa: u64,
@@ -734,8 +769,12 @@ enum Chain {
     /// Look the target up in the jump cache.
     Lookup,
     /// A direct exit to block offset `.0` (bytes, may be negative) through
-    /// link slot `.1` when the target is in the block's page.
+    /// link slot `.1`: a link when the target is in the block's page, a
+    /// cache otherwise.
     Direct(i64, usize),
+    /// A computed jump (no slice point) through the cache in link slot
+    /// `.0`.
+    Cached(usize),
 }
 
 /// Accesses to the hart and the context: aligned, cannot trap.
@@ -1127,25 +1166,38 @@ impl Emit<'_> {
         }
         // A direct exit within the page: its slot, else the link stub
         // (the jump cache by physical address, filling the slot, else the
-        // engine asked to fill it). Any other exit: the lookup stub (the
-        // jump cache, else the engine).
-        let direct = match chain {
-            Chain::Direct(off, idx) => {
-                let idx = LINKS * self.cur + idx;
+        // engine asked to fill it). A direct exit to another page or a
+        // computed jump: its cache, else the link stub of caches (the
+        // jump cache, filling the cache). Any other exit: the lookup stub
+        // (the jump cache, else the engine).
+        let slot_of = |t: &mut Self, idx: usize, target: u64| {
+            let idx = LINKS * t.cur + idx;
+            t.link_targets[idx] = Some((target, fwd));
+            t.links_addr.map(|a| a + (idx * LINK_BYTES) as u64)
+        };
+        let (slot, cache) = match (chain, self.links_addr, self.stubs) {
+            (Chain::Direct(off, idx), Some(_), _) => {
                 let page_off = (self.pa & 0xfff) as i64 + off;
-                match self.links_addr {
-                    Some(addr) if (0..0x1000).contains(&page_off) => {
-                        let target = (self.pa & !0xfff) + page_off as u64;
-                        self.link_targets[idx] = Some((target, fwd));
-                        Some(addr + (idx * LINK_BYTES) as u64)
-                    }
-                    _ => None,
+                if (0..0x1000).contains(&page_off) {
+                    let target = (self.pa & !0xfff) + page_off as u64;
+                    (slot_of(self, idx, target), false)
+                } else if self.stubs.is_some() {
+                    (slot_of(self, idx, u64::MAX), true)
+                } else {
+                    (None, false)
                 }
             }
-            _ => None,
+            (Chain::Cached(idx), Some(_), Some(_)) => (slot_of(self, idx, u64::MAX), true),
+            _ => (None, false),
         };
         let (hart, cx) = (self.hart, self.cx);
-        match direct {
+        match slot {
+            Some(slot) if cache => {
+                let Some(pc) = pc else {
+                    unreachable!("exits with a pc only get here")
+                };
+                self.cached_exit(pc, slot);
+            }
             Some(slot) => {
                 let slot_v = self.b.ins().iconst(I64, slot as i64);
                 let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
@@ -1175,6 +1227,50 @@ impl Emit<'_> {
                 }
             },
         }
+    }
+
+    /// A jump to `pc` through the cache in the link slot at `slot`: the
+    /// translation it holds when it holds `pc` and the fetch TLB still
+    /// maps `pc`'s page for this privilege and address space with the
+    /// addend the slot saw (as the jump cache checks its entries), else
+    /// the link stub of caches.
+    fn cached_exit(&mut self, pc: Value, slot: u64) {
+        let b = &mut self.b;
+        let slot_v = b.ins().iconst(I64, slot as i64);
+        let spc = b.ins().load(I64, flags(), slot_v, LINK_PC as i32);
+        let toff = table_offset(b, pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+        // The fetch TLB is the first of the three.
+        let tlb_fetch = b.ins().load(I64, flags(), self.cx, CTX_TLB);
+        let tlbe = b.ins().iadd(tlb_fetch, toff);
+        let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
+        let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+        let sadd = b.ins().load(I64, flags(), slot_v, LINK_ADDEND as i32);
+        let fbits = b.ins().load(I64, flags(), self.cx, CTX_FETCH_TAG);
+        let vpage = b.ins().band_imm_s(pc, !0xfff);
+        let want = b.ins().bor(vpage, fbits);
+        let pc_ok = b.ins().icmp(IntCC::Equal, spc, pc);
+        let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
+        let a_ok = b.ins().icmp(IntCC::Equal, tadd, sadd);
+        let ok = b.ins().band(pc_ok, f_ok);
+        let ok = b.ins().band(ok, a_ok);
+        let jump = b.create_block();
+        let miss = self.cache_block();
+        self.b.ins().brif(ok, jump, &[], miss, &[slot_v.into()]);
+        self.b.seal_block(jump);
+        self.b.switch_to_block(jump);
+        let code = self.b.ins().load(I64, flags(), slot_v, LINK_CODE as i32);
+        let (hart, cx) = (self.hart, self.cx);
+        self.b
+            .ins()
+            .return_call_indirect(self.sigs.next, code, &[hart, cx]);
+    }
+
+    /// The translation's shared exit for a cache that does not hold the
+    /// pc (cold; parameter: the slot's address): the link stub of caches.
+    fn cache_block(&mut self) -> Block {
+        let b = self.shared_cold(self.cache_exit, 1);
+        self.cache_exit = Some(b);
+        b
     }
 
     /// The translation's shared return to the engine (cold; everything
@@ -1228,6 +1324,19 @@ impl Emit<'_> {
                     self.b.ins().return_(&[]);
                 }
             }
+        }
+        if let Some(b) = self.cache_exit {
+            self.b.seal_block(b);
+            self.b.switch_to_block(b);
+            let p = self.b.block_params(b).to_vec();
+            let (hart, cx) = (self.hart, self.cx);
+            let Some(st) = self.stubs else {
+                unreachable!("caches are used only with the stubs")
+            };
+            let f = self.b.ins().iconst(I64, st.cache as i64);
+            self.b
+                .ins()
+                .return_call_indirect(self.sigs.link, f, &[hart, cx, p[0]]);
         }
         if let Some(b) = self.ret_exit {
             self.b.seal_block(b);
@@ -1355,7 +1464,7 @@ impl Emit<'_> {
         self.b.seal_block(miss);
         self.b.switch_to_block(miss);
         self.pending_instret = 0;
-        self.exit(Some(target), 0, Chain::Lookup);
+        self.exit(Some(target), 0, Chain::Cached(0));
         (self.defined, self.dirty, self.pending_instret) = saved;
     }
 
@@ -1479,7 +1588,7 @@ impl Emit<'_> {
                         if computed_jump(insn) && self.heads.len() > 1 {
                             self.dispatch(target, idx as i64 + 1);
                         } else {
-                            self.exit(Some(target), idx as i64 + 1, Chain::Lookup);
+                            self.exit(Some(target), idx as i64 + 1, Chain::Cached(0));
                         }
                         return;
                     }
@@ -2609,15 +2718,13 @@ fn jc_entry(b: &mut FunctionBuilder, cx: Value, pc: Value) -> Value {
 
 /// Tail-call (signature `next`) the translation the jump cache holds for
 /// `pc`, checked against the hart, privilege and fetch TLB, else continue
-/// in `miss`. With `want_pa`, the entry must also be for the translation
-/// at that physical address; it is then stored into the link slot at
-/// `want_pa.1` on the way.
+/// in `miss`; `fill` says what is stored into a link slot on the way.
 fn jc_chain(
     b: &mut FunctionBuilder,
     (hart, cx): (Value, Value),
     pc: Value,
     next: SigRef,
-    link: Option<(Value, Value)>,
+    fill: Fill,
     miss: Block,
 ) {
     let go = b.create_block();
@@ -2644,7 +2751,7 @@ fn jc_chain(
     let a_ok = b.ins().icmp(IntCC::Equal, tadd, eadd);
     ok = b.ins().band(ok, f_ok);
     ok = b.ins().band(ok, a_ok);
-    if let Some((pa, _)) = link {
+    if let Fill::Link(pa, _) = fill {
         let epa = b.ins().load(I64, flags(), e, JC_ENTRY_PA as i32);
         let pa_ok = b.ins().icmp(IntCC::Equal, epa, pa);
         ok = b.ins().band(ok, pa_ok);
@@ -2653,8 +2760,18 @@ fn jc_chain(
     b.seal_block(go);
     b.switch_to_block(go);
     let code = b.ins().load(I64, flags(), e, JC_ENTRY_CODE as i32);
-    if let Some((_, slot)) = link {
-        b.ins().store(flags(), code, slot, LINK_CODE as i32);
+    match fill {
+        Fill::Link(_, slot) => {
+            b.ins().store(flags(), code, slot, LINK_CODE as i32);
+        }
+        Fill::Cache(slot) => {
+            let epa = b.ins().load(I64, flags(), e, JC_ENTRY_PA as i32);
+            b.ins().store(flags(), code, slot, LINK_CODE as i32);
+            b.ins().store(flags(), epa, slot, LINK_TARGET_PA as i32);
+            b.ins().store(flags(), eadd, slot, LINK_ADDEND as i32);
+            b.ins().store(flags(), pc, slot, LINK_PC as i32);
+        }
+        Fill::No => {}
     }
     b.ins().return_call_indirect(next, code, &[hart, cx]);
 }

@@ -294,12 +294,13 @@ pub fn chain_stubs() -> Option<Stubs> {
 fn build_stubs() -> Result<Stubs, String> {
     let isa = host_isa("speed")?;
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    let (lookup, lookup_fwd, link) = crate::translate::define_stubs(&mut module)?;
+    let (lookup, lookup_fwd, link, cache) = crate::translate::define_stubs(&mut module)?;
     module.finalize_definitions().map_err(|e| e.to_string())?;
     let s = Stubs {
         lookup: module.get_finalized_function(lookup) as usize,
         lookup_fwd: module.get_finalized_function(lookup_fwd) as usize,
         link: module.get_finalized_function(link) as usize,
+        cache: module.get_finalized_function(cache) as usize,
     };
     // Translations use the stubs for the rest of the process.
     Box::leak(Box::new(module));

@@ -12,6 +12,8 @@
  *  - permissions: read-only, execute-only (+ MXR), no-execute, U pages from
  *    S-mode (+ SUM, which never allows execution), S pages from U-mode;
  *  - sfence.vma (global and by address) making a changed PTE visible;
+ *  - code whose page is remapped, and one page of code reached at two
+ *    addresses that call different code (see "code pages" below);
  *  - page faults delegated to S-mode (scause/stval);
  *  - mstatus.MPRV translating M-mode loads and stores.
  *
@@ -50,6 +52,8 @@
 #define VA_W (T + 0x7000)           /* W without R: reserved */
 #define VA_REMAP (T + 0x8000)       /* remapped under sfence.vma */
 #define VA_NONLEAF (T + 0x9000)     /* V only at level 0 */
+#define VA_CALL2 (T + 0xa000)       /* cpages: caller, then callee_b */
+#define VA_CALL (T + 0xc000)        /* cpages: caller, then callee_a */
 #define VA_MEGA (T + 0x200000)      /* 2 MiB page -> RAM */
 #define VA_MEGA_BAD (T + 0x400000)  /* misaligned 2 MiB page */
 #define VA_GIGA (5 * GIGA)          /* 1 GiB page -> RAM */
@@ -63,10 +67,11 @@ static uint64_t tables[16][512] __attribute__((aligned(4096)));
 static unsigned ntables;
 static uint64_t buf[2][512] __attribute__((aligned(4096)));
 static uint64_t *root;
-static volatile uint64_t *pte_a, *pte_x, *pte_remap;
+static volatile uint64_t *pte_a, *pte_x, *pte_remap, *pte_callee;
 static volatile uint64_t marker = 0x6d61726b65720001UL;
 extern char xpage[];                /* code: li t3, 0x5a; ret */
 extern char u_code[];
+extern char cpages[];               /* callee_b, caller, callee_a */
 
 /* the PTE for va at `level` (0 = 4 KiB), creating tables on the way */
 static volatile uint64_t *pte_slot(uint64_t va, int level)
@@ -102,6 +107,13 @@ static void setup(void)
     map(VA_UX, (uint64_t)xpage, 0, PTE_R | PTE_X | PTE_A | PTE_U);
     map(VA_W, (uint64_t)buf[0], 0, PTE_W | PTE_A | PTE_D);
     pte_remap = map(VA_REMAP, (uint64_t)buf[0], 0, RWAD);
+    /* Both callers' next pages are 0x1000 further from their code in
+     * the address space as in RAM: the fetch TLB's host addends of the
+     * two callee pages are equal. */
+    map(VA_CALL2, (uint64_t)cpages + PAGE, 0, PTE_R | PTE_X | PTE_A);
+    map(VA_CALL2 + PAGE, (uint64_t)cpages, 0, PTE_R | PTE_X | PTE_A);
+    map(VA_CALL, (uint64_t)cpages + PAGE, 0, PTE_R | PTE_X | PTE_A);
+    pte_callee = map(VA_CALL + PAGE, (uint64_t)cpages + 2 * PAGE, 0, PTE_R | PTE_X | PTE_A);
     *pte_slot(VA_NONLEAF, 0) = ((uint64_t)buf[1] >> 12 << 10) | PTE_V;
     map(VA_MEGA, RAM, 1, RWAD);
     map(VA_MEGA_BAD, RAM + PAGE, 1, RWAD);
@@ -123,6 +135,36 @@ static inline void sfence_all(void)
 static inline void sfence_va(uint64_t va)
 {
     __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+/* Code pages: a caller that calls the start of its next page, and two
+ * callees returning different values. */
+__asm__("   .section .text.cpages, \"ax\"\n"
+        "   .balign 4096\n"
+        "   .globl cpages\n"
+        "cpages:\n"
+        "   li a0, 0xb2\n"
+        "   ret\n"
+        "   .balign 4096\n"
+        "   addi sp, sp, -16\n"
+        "   sd ra, 8(sp)\n"
+        "   jal ra, 1f\n"
+        "   ld ra, 8(sp)\n"
+        "   addi sp, sp, 16\n"
+        "   ret\n"
+        "   .balign 4096\n"
+        "1: li a0, 0xa1\n"
+        "   ret\n"
+        "   .balign 4096\n");
+
+/* `n` calls of the caller at `va`: how many returned `want` */
+static long calls(uint64_t va, long want, long n)
+{
+    long (*f)(void) = (long (*)(void))va;
+    long ok = 0;
+    for (long i = 0; i < n; i++)
+        ok += f() == want;
+    return ok;
 }
 
 /* a load that must fault with cause 13 at va */
@@ -226,6 +268,18 @@ static long s_tests(long arg)
     CHECK(33, p.cause == -1 && p.val == marker);
 #endif
     LOAD_FAULTS(34, VA_NONCANON48);
+
+    /* code pages: hot calls across pages, the same caller at two
+     * addresses, the callee's page remapped */
+    CHECK(35, calls(VA_CALL, 0xa1, 1000) == 1000);
+    for (int i = 0; i < 600; i++)
+        CHECK(36, calls(VA_CALL2, 0xb2, 1) == 1 && calls(VA_CALL, 0xa1, 1) == 1);
+    *pte_callee = ((uint64_t)cpages >> 12 << 10) | PTE_R | PTE_X | PTE_A | PTE_V;
+    sfence_va(VA_CALL + PAGE);
+    CHECK(37, calls(VA_CALL, 0xb2, 1000) == 1000);
+    *pte_callee = (((uint64_t)cpages + 2 * PAGE) >> 12 << 10) | PTE_R | PTE_X | PTE_A | PTE_V;
+    sfence_all();
+    CHECK(38, calls(VA_CALL, 0xa1, 1000) == 1000);
     return 0;
 }
 
