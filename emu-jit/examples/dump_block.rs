@@ -57,7 +57,7 @@ fn main() {
     let (insns, blocks) = emu_jit::translate::cut_at_heads(&insns, &blocks);
     let mut links = emu_jit::helpers::new_links(blocks.len());
     let links = (std::env::var("LINKS").as_deref() != Ok("0")).then_some(&mut links[..]);
-    if let Err(e) = tr.translate(&mut m, &insns, &blocks, links) {
+    if let Err(e) = tr.translate(&mut m, &insns, &blocks, None, links) {
         fail(e)
     }
     println!("{}", tr.last_ir());

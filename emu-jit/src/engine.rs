@@ -10,7 +10,9 @@
 use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLOTS};
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
-use crate::translate::{computed_jump, cut_at_heads, direct_targets, internal_edge, translatable};
+use crate::translate::{
+    computed_jump, cut_at_heads, direct_targets, internal_edge, is_ret, translatable, Trace,
+};
 use crate::worker::{self, Batch, Request};
 use cranelift_jit::JITModule;
 use crossbeam_channel::{Receiver, Sender};
@@ -57,6 +59,11 @@ pub const REGION_INSNS: usize = 128;
 pub const SWITCH_REGION_BLOCKS: usize = 40;
 /// Most instructions in a region with a computed jump.
 pub const SWITCH_REGION_INSNS: usize = 320;
+/// Most guest blocks of a callee a region follows a call into (see
+/// [`Trace`]).
+pub const TRACE_BLOCKS: usize = 12;
+/// Most guest instructions of such a callee.
+pub const TRACE_INSNS: usize = 64;
 
 /// Tuning of the JIT.
 #[derive(Clone, Debug)]
@@ -147,6 +154,15 @@ pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>
         f(hart, cx, code)
     }
 }
+
+/// A region to translate: the instructions of its blocks in order, each
+/// block's (address, count), and the call it follows, if any (see
+/// [`JitEngine::region`]).
+type Region = (Box<[Insn]>, Vec<(u64, usize)>, Option<Trace>);
+
+/// A callee a region follows a call into, and its blocks with their
+/// region addresses (see [`JitEngine::callee`]).
+type Callee = (Trace, Vec<(u64, Rc<Block>)>);
 
 /// One translation.
 struct Translation {
@@ -361,10 +377,24 @@ impl JitEngine {
     /// [`SWITCH_REGION_BLOCKS`] and [`SWITCH_REGION_INSNS`]. Of the
     /// candidates, the region keeps the ones from which `first` can be
     /// reached again. (Straight-line successors gain little from sharing a
-    /// function and cost compile time.) Returns the instructions of all
-    /// blocks in order and each block's (pa, count).
-    fn region(&self, first: &Block, hart: &Hart) -> (Box<[Insn]>, Vec<(u64, usize)>) {
-        let single = || (Box::from(&first.insns), vec![(first.pa, first.insns.len())]);
+    /// function and cost compile time.)
+    ///
+    /// A call (`jal ra`) from `first` or a candidate into another page is
+    /// followed (see [`Trace`] and [`JitEngine::callee`]) when the region
+    /// has no computed jump: the call's return point becomes a candidate
+    /// and the call's successor for the loop test, and the callee's
+    /// blocks join the region. `va` is `first`'s virtual address.
+    ///
+    /// Returns the instructions of all blocks in order, each block's
+    /// (address, count) and the trace.
+    fn region(&self, first: &Block, va: u64, hart: &Hart) -> Region {
+        let single = || {
+            (
+                Box::from(&first.insns),
+                vec![(first.pa, first.insns.len())],
+                None,
+            )
+        };
         if !self.cfg.regions {
             return single();
         }
@@ -426,12 +456,7 @@ impl JitEngine {
             let Some(b) = hart.blocks.get(pa) else {
                 continue;
             };
-            let warm = match self.entries.get(&pa) {
-                Some(Entry::Pending(..) | Entry::Compiled(_)) => true,
-                Some(Entry::Never) => false,
-                None => b.jit_count.get().saturating_mul(8) >= self.cfg.threshold,
-            };
-            if !warm || !translatable(b.pa, &b.insns) {
+            if !self.warm(&b) {
                 continue;
             }
             if computed(&b) {
@@ -444,6 +469,38 @@ impl JitEngine {
             let t = targets(&b);
             queue.extend(t.iter().copied());
             cand.push((b, t));
+        }
+        // A call into another page.
+        let mut trace = None;
+        let mut first_targets = targets(first);
+        let computed_any = computed(first) || cand.iter().any(|c| computed(&c.0));
+        let calls = std::iter::once(first).chain(cand.iter().map(|c| &*c.0));
+        if let Some((k, t, callee)) = (!computed_any)
+            .then(|| {
+                calls.enumerate().find_map(|(k, b)| {
+                    let (t, callee) = self.callee(first, va, b, hart)?;
+                    Some((k, t, callee))
+                })
+            })
+            .flatten()
+        {
+            // The return point is a candidate (when it is not yet).
+            let known = t.ret == first.pa || cand.iter().any(|c| c.0.pa == t.ret);
+            let ret = (!known)
+                .then(|| hart.blocks.get(t.ret))
+                .flatten()
+                .filter(|b| self.warm(b) && n_insns + b.insns.len() <= max_insns);
+            if known || ret.is_some() {
+                if let Some(b) = ret {
+                    let tr = targets(&b);
+                    cand.push((b, tr));
+                }
+                match k {
+                    0 => first_targets.push(t.ret),
+                    k => cand[k - 1].1.push(t.ret),
+                }
+                trace = Some((k, t, callee));
+            }
         }
         // Keep the candidates that lead back to `first`.
         let mut back: Vec<bool> = vec![false; cand.len()];
@@ -463,7 +520,7 @@ impl JitEngine {
                 break;
             }
         }
-        let self_loop = targets(first).contains(&first.pa);
+        let self_loop = first_targets.contains(&first.pa);
         if !self_loop && !back.iter().any(|&k| k) {
             return single();
         }
@@ -473,8 +530,129 @@ impl JitEngine {
             insns.extend_from_slice(&b.insns);
             blocks.push((b.pa, b.insns.len()));
         }
+        // The trace holds if the call and the return point stay.
+        let kept = |pa: u64| pa == first.pa || blocks.iter().any(|b| b.0 == pa);
+        let trace = trace
+            .filter(|(k, t, _)| (*k == 0 || back[k - 1]) && kept(t.ret))
+            .map(|(_, mut t, callee)| {
+                t.start = blocks.len();
+                for (key, b) in callee {
+                    insns.extend_from_slice(&b.insns);
+                    blocks.push((key, b.insns.len()));
+                }
+                t
+            });
         let (insns, blocks) = cut_at_heads(&insns, &blocks);
-        (insns.into_boxed_slice(), blocks)
+        (insns.into_boxed_slice(), blocks, trace)
+    }
+
+    /// Has the block run often enough to join a region (an eighth of the
+    /// threshold, or queued or translated itself), and can it be
+    /// translated?
+    fn warm(&self, b: &Block) -> bool {
+        let warm = match self.entries.get(&b.pa) {
+            Some(Entry::Pending(..) | Entry::Compiled(_)) => true,
+            Some(Entry::Never) => false,
+            None => b.jit_count.get().saturating_mul(8) >= self.cfg.threshold,
+        };
+        warm && translatable(b.pa, &b.insns)
+    }
+
+    /// The callee of block `b` of the region of `first` (at virtual
+    /// address `va`), when `b` ends in a call (`jal ra`) to a small
+    /// function in another page that returns: the callee's blocks that
+    /// lead to a `ret`, found as region candidates are (warm, decoded,
+    /// direct edges within its page) up to [`TRACE_BLOCKS`] blocks and
+    /// [`TRACE_INSNS`] instructions, each with its region address (see
+    /// [`Trace`]). The callee's page must be in the hart's fetch TLB (its
+    /// host page is what the translation checks), and the return point
+    /// in `first`'s page. The trace's `start` is set by the caller.
+    fn callee(&self, first: &Block, va: u64, b: &Block, hart: &Hart) -> Option<Callee> {
+        let last = b.insns.last().filter(|i| i.op == Op::Jal && i.rd == 1)?;
+        let bytes: u64 = b.insns.iter().map(|i| i.len as u64).sum();
+        let at = b.pa.wrapping_add(bytes - last.len as u64);
+        let entry = at.wrapping_add(last.imm as u64);
+        let ret = b.pa.wrapping_add(bytes);
+        let callee_va = va.wrapping_add(entry.wrapping_sub(first.pa));
+        if entry & !0xfff == first.pa & !0xfff || ret & !0xfff != first.pa & !0xfff {
+            return None;
+        }
+        let tag = hart.fetch_tag();
+        let addend = hart.tlb.fetch_addend(callee_va, tag)?;
+        let pa_page = hart.tlb.fetch_ppage(callee_va, tag)?;
+        let host_page = addend.wrapping_add(callee_va & !0xfff);
+        let start_pa = pa_page | (callee_va & 0xfff);
+        // Breadth first from the entry.
+        let mut found: Vec<(Rc<Block>, Vec<u64>)> = Vec::new();
+        let mut queue: VecDeque<u64> = VecDeque::from([start_pa]);
+        let mut n = 0usize;
+        while let Some(pa) = queue.pop_front() {
+            if found.len() >= TRACE_BLOCKS
+                || pa & !0xfff != pa_page
+                || found.iter().any(|f| f.0.pa == pa)
+            {
+                continue;
+            }
+            let Some(c) = hart.blocks.get(pa) else {
+                continue;
+            };
+            if !self.warm(&c) || n + c.insns.len() > TRACE_INSNS {
+                continue;
+            }
+            n += c.insns.len();
+            let Some(l) = c.insns.last() else { continue };
+            let off: u64 = c.insns[..c.insns.len() - 1]
+                .iter()
+                .map(|i| i.len as u64)
+                .sum();
+            let (t, f) = direct_targets(l, off);
+            let t: Vec<u64> = [t, f]
+                .into_iter()
+                .flatten()
+                .map(|x| pa.wrapping_add(x as u64))
+                .collect();
+            queue.extend(t.iter().copied());
+            found.push((c, t));
+        }
+        // Keep the blocks that lead to a return.
+        let mut keep: Vec<bool> = found
+            .iter()
+            .map(|f| f.0.insns.last().is_some_and(is_ret))
+            .collect();
+        loop {
+            let mut changed = false;
+            for i in 0..found.len() {
+                if !keep[i]
+                    && found[i]
+                        .1
+                        .iter()
+                        .any(|&t| found.iter().zip(&keep).any(|(f, &k)| k && f.0.pa == t))
+                {
+                    keep[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        if !keep.first().copied().unwrap_or(false) {
+            return None;
+        }
+        let callee = found
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((c, _), _)| (entry.wrapping_add(c.pa.wrapping_sub(start_pa)), c))
+            .collect();
+        let t = Trace {
+            start: 0,
+            entry,
+            ret,
+            host_page,
+            pa_page,
+        };
+        Some((t, callee))
     }
 
     /// The translation of `block` (0 if none): cached in the block while
@@ -509,18 +687,18 @@ impl JitEngine {
     /// while it is cold; at the threshold it is queued, and while it
     /// waits every [`PENDING_STRIDE`]th run is added to its priority.
     #[inline(always)]
-    fn count_run(&mut self, block: &Block, hart: &Hart, bus: &Bus) {
+    fn count_run(&mut self, block: &Block, va: u64, hart: &Hart, bus: &Bus) {
         let n = block.jit_count.get().saturating_add(1);
         block.jit_count.set(n);
         let t = self.cfg.threshold;
         if n >= t && (n - t).is_multiple_of(PENDING_STRIDE) {
-            self.count(block, hart, bus);
+            self.count(block, va, hart, bus);
         }
     }
 
-    /// A block reached the threshold (again): queue it, or count runs of
-    /// a queued one.
-    fn count(&mut self, block: &Block, hart: &Hart, bus: &Bus) {
+    /// A block (at virtual address `va`) reached the threshold (again):
+    /// queue it, or count runs of a queued one.
+    fn count(&mut self, block: &Block, va: u64, hart: &Hart, bus: &Bus) {
         match self.entries.get_mut(&block.pa) {
             Some(Entry::Pending(_, runs)) => {
                 *runs = runs.saturating_add(PENDING_STRIDE);
@@ -546,17 +724,26 @@ impl JitEngine {
             let id = self.next_id;
             self.next_id += 1;
             self.entries.insert(block.pa, Entry::Pending(id, 0));
-            let (insns, blocks) = if in_loop {
-                (Box::from(&block.insns), vec![(block.pa, block.insns.len())])
+            let (insns, blocks, trace) = if in_loop {
+                (
+                    Box::from(&block.insns),
+                    vec![(block.pa, block.insns.len())],
+                    None,
+                )
             } else {
-                self.region(block, hart)
+                self.region(block, va, hart)
             };
+            let own = trace.map_or(blocks.len(), |t: Trace| t.start);
             if internal_edge(&insns, &blocks) {
                 self.stats.loops += 1;
                 self.stats.loop_blocks += blocks.len() as u64;
-                for &(member, _) in &blocks[1..] {
+                for &(member, _) in &blocks[1..own] {
                     self.covered.insert(member, block.pa);
                 }
+            }
+            if let Some(t) = trace {
+                self.stats.traces += 1;
+                self.register(t.pa_page, block.pa);
             }
             let links = Some(new_links(blocks.len()));
             self.queue.push(Request {
@@ -565,14 +752,21 @@ impl JitEngine {
                 insns,
                 blocks,
                 links,
+                trace,
             });
         }
-        let list = self.by_page.entry(page).or_default();
-        if !list.contains(&block.pa) {
-            list.push(block.pa);
-        }
+        self.register(page, block.pa);
         if self.queue.len() >= self.cfg.batch || self.cfg.sync {
             self.send_queue();
+        }
+    }
+
+    /// Note that the translation at `pa` holds code of `page`: a write
+    /// there drops it.
+    fn register(&mut self, page: u64, pa: u64) {
+        let list = self.by_page.entry(page).or_default();
+        if !list.contains(&pa) {
+            list.push(pa);
         }
     }
 
@@ -813,6 +1007,9 @@ impl JitEngine {
     /// Drop translations (and pending requests) of written code pages.
     fn invalidate_pages(&mut self, pages: &[u64]) {
         let mut any = false;
+        // The pages of the translations dropped: one that followed a call
+        // into a written page has its entry on another page.
+        let mut heads: Vec<u64> = pages.to_vec();
         for page in pages {
             let Some(list) = self.by_page.remove(page) else {
                 continue;
@@ -823,12 +1020,18 @@ impl JitEngine {
                         self.stats.invalidations += 1;
                     }
                     any = true;
+                    if !heads.contains(&(pa & !0xfff)) {
+                        heads.push(pa & !0xfff);
+                    }
                 }
             }
         }
         if any {
-            self.unlink(Some(pages));
-            self.queue.retain(|r| !pages.contains(&(r.pa & !0xfff)));
+            self.unlink(Some(&heads));
+            self.queue.retain(|r| {
+                !pages.contains(&(r.pa & !0xfff))
+                    && r.trace.is_none_or(|t| !pages.contains(&t.pa_page))
+            });
             self.epoch += 1;
             self.fast.fill(EMPTY_SLOT);
             self.jc.fill(JcEntry::EMPTY);
@@ -970,7 +1173,7 @@ impl Engine for JitEngine {
                 let mut code = self.block_code(&block);
                 if code == 0 && self.cfg.threshold == 0 {
                     // Compile on first sight (with `sync`, before running it).
-                    self.count(&block, hart, bus);
+                    self.count(&block, hart.pc, hart, bus);
                     code = self.block_code(&block);
                 }
                 if code != 0 && self.lockstep.is_none() {
@@ -1028,6 +1231,7 @@ impl Engine for JitEngine {
                 let mut fence_i = false;
                 // The pc of the last instruction run (for the slice rule).
                 let mut last_pc = hart.pc;
+                let block_va = hart.pc;
                 for insn in block.insns.iter() {
                     last_pc = hart.pc;
                     match hart.exec(bus, insn) {
@@ -1053,7 +1257,7 @@ impl Engine for JitEngine {
                 if fence_i {
                     self.fence_i();
                 }
-                self.count_run(&block, hart, bus);
+                self.count_run(&block, block_va, hart, bus);
                 after_computed = !trapped && block.insns.last().is_some_and(computed_jump);
                 (n, trapped)
             };

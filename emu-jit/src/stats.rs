@@ -48,6 +48,9 @@ pub struct JitStats {
     pub loops: u64,
     /// See [`JitStats::loops`].
     pub loop_blocks: u64,
+    /// Translations queued that follow a call into another page (see
+    /// [`crate::translate::Trace`]).
+    pub traces: u64,
     /// Helper calls made by translated code.
     pub helpers: HelperCounts,
     /// Lockstep: blocks compared.
@@ -77,6 +80,7 @@ impl JitStats {
         self.jit_insns += o.jit_insns;
         self.interp_insns += o.interp_insns;
         self.loops += o.loops;
+        self.traces += o.traces;
         self.loop_blocks += o.loop_blocks;
         self.helpers.merge(&o.helpers);
         self.lockstep_units += o.lockstep_units;
@@ -126,8 +130,8 @@ impl fmt::Display for JitStats {
         )?;
         writeln!(
             f,
-            "jit: loops                   {} translations hold a loop ({} guest blocks)",
-            self.loops, self.loop_blocks
+            "jit: loops                   {} translations hold a loop ({} guest blocks), {} follow a call into another page",
+            self.loops, self.loop_blocks, self.traces
         )?;
         let h = &self.helpers;
         write!(

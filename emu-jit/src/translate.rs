@@ -176,7 +176,7 @@ impl Translator {
         pa: u64,
         links: Option<&mut [LinkSlot]>,
     ) -> Result<FuncId, String> {
-        self.translate(module, insns, &[(pa, insns.len())], links)
+        self.translate(module, insns, &[(pa, insns.len())], None, links)
     }
 
     /// Translate a region of guest blocks into a new function of `module`,
@@ -197,18 +197,32 @@ impl Translator {
         module: &mut M,
         insns: &[Insn],
         blocks: &[(u64, usize)],
+        trace: Option<&Trace>,
         links: Option<&mut [LinkSlot]>,
     ) -> Result<FuncId, String> {
         let Some(&(pa, _)) = blocks.first() else {
             return Err("empty region".into());
         };
+        let callee = trace.map_or(blocks.len(), |t| t.start);
+        let page_of = |k: usize| {
+            if k < callee {
+                pa & !0xfff
+            } else {
+                trace.map_or(0, |t| t.entry & !0xfff)
+            }
+        };
         if blocks.iter().map(|b| b.1).sum::<usize>() != insns.len()
             || blocks
                 .iter()
-                .any(|b| b.1 == 0 || b.0 & !0xfff != pa & !0xfff)
+                .enumerate()
+                .any(|(k, b)| b.1 == 0 || b.0 & !0xfff != page_of(k))
+            || trace.is_some_and(|t| {
+                t.start == 0 || t.entry & !0xfff == pa & !0xfff || t.ret & !0xfff != pa & !0xfff
+            })
         {
             return Err(format!("malformed region at {pa:#x}"));
         }
+        let extra = trace.map(|t| t.edges(insns, blocks)).unwrap_or_default();
         if links
             .as_ref()
             .is_some_and(|l| l.len() != LINKS * blocks.len())
@@ -262,7 +276,7 @@ impl Translator {
         // what the blocks before the current one retired is counted in
         // one variable (see `Emit::dyn_count`).
         let heads: Vec<(u64, Block)> = blocks.iter().map(|&(p, _)| (p, b.create_block())).collect();
-        let looped = internal_edge(insns, blocks);
+        let looped = internal_edge(insns, blocks) || !extra.is_empty();
         let mut refs = [false; 32];
         let mut written = [false; 32];
         let mut reads = [0u32; 32];
@@ -358,6 +372,7 @@ impl Translator {
             dyn_count,
             sealed_heads: Vec::new(),
             misjoin: false,
+            trace: trace.copied(),
             sext_known: HashSet::new(),
             refs,
             thunks: self.thunks,
@@ -381,7 +396,7 @@ impl Translator {
             }
         }
         t.b.ins().jump(heads[0].1, &[]);
-        let late = later_edges(insns, blocks);
+        let late = later_edges(insns, blocks, &extra);
         let mut start = 0usize;
         for (k, &(bpa, n)) in blocks.iter().enumerate() {
             t.b.switch_to_block(heads[k].1);
@@ -699,6 +714,8 @@ struct Emit<'a> {
     /// An inner edge went to one of them (a translator bug: the
     /// translation is refused rather than miscompiled).
     misjoin: bool,
+    /// The call the region follows into another page, if any.
+    trace: Option<Trace>,
     /// Values known to be sign-extended from 32 bits (results of loads
     /// of 32 bits or fewer, of `*w` instructions, ...): `sext.w` of one
     /// is a copy.
@@ -772,8 +789,8 @@ enum Chain {
     /// link slot `.1`: a link when the target is in the block's page, a
     /// cache otherwise.
     Direct(i64, usize),
-    /// A computed jump (no slice point) through the cache in link slot
-    /// `.0`.
+    /// A call through a register or a return (a slice point) through the
+    /// cache in link slot `.0`.
     Cached(usize),
 }
 
@@ -1114,12 +1131,103 @@ impl Emit<'_> {
     fn exit(&mut self, pc: Option<Value>, retired: i64, chain: Chain) {
         if let Chain::Direct(off, _) = chain {
             if let Some(head) = self.head_at(off) {
-                self.inner_edge(off, retired, head);
+                match self.trace {
+                    Some(t)
+                        if self.cur < t.start && self.pa.wrapping_add(off as u64) == t.entry =>
+                    {
+                        self.traced_call(off, retired, head, t.host_page, chain);
+                    }
+                    _ => self.inner_edge(off, retired, head),
+                }
                 return;
             }
         }
         let left = self.exit_prep(retired);
         self.exit_to(pc, left, chain);
+    }
+
+    /// The call of a [`Trace`] to its callee at offset `off` (block
+    /// `head`): into the callee while the fetch TLB maps its page to
+    /// `host_page` for this privilege and address space, else out of the
+    /// translation as the direct exit `chain`.
+    fn traced_call(&mut self, off: i64, retired: i64, head: Block, host_page: u64, chain: Chain) {
+        let va = self.pc_at(off as u64);
+        let (f_ok, addend, vpage) = self.fetch_tlb(va);
+        let host = self.b.ins().iadd(addend, vpage);
+        let h_ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, host, host_page as i64);
+        let ok = self.b.ins().band(f_ok, h_ok);
+        self.split(
+            ok,
+            |t| t.inner_edge(off, retired, head),
+            |t| {
+                let left = t.exit_prep(retired);
+                t.exit_to(None, left, chain);
+            },
+        );
+    }
+
+    /// The `ret` of a [`Trace`]'s callee to `target`: on at the return
+    /// point (offset `ret_off`, block `head`) when it returns there, else
+    /// out of the translation.
+    fn traced_return(&mut self, target: Value, ret_off: i64, head: Block, retired: i64) {
+        let want = self.pc_at(ret_off as u64);
+        let ok = self.b.ins().icmp(IntCC::Equal, target, want);
+        self.split(
+            ok,
+            |t| t.inner_edge(ret_off, retired, head),
+            |t| {
+                t.exit(Some(target), retired, Chain::Cached(0));
+            },
+        );
+    }
+
+    /// End the current IR block with a branch on `ok` to code emitted by
+    /// `hit`, else (cold) by `miss`, both from the same emitter state.
+    fn split(&mut self, ok: Value, hit: impl FnOnce(&mut Self), miss: impl FnOnce(&mut Self)) {
+        let go = self.b.create_block();
+        let out = self.b.create_block();
+        self.b.set_cold_block(out);
+        self.b.ins().brif(ok, go, &[], out, &[]);
+        self.b.seal_block(go);
+        self.b.seal_block(out);
+        let saved = (self.defined, self.dirty, self.pending_instret);
+        self.b.switch_to_block(go);
+        hit(self);
+        (self.defined, self.dirty, self.pending_instret) = saved;
+        self.b.switch_to_block(out);
+        miss(self);
+        (self.defined, self.dirty, self.pending_instret) = saved;
+    }
+
+    /// The fetch TLB entry for `va`: whether it holds `va`'s page for
+    /// this privilege and address space, its host addend, and the page.
+    fn fetch_tlb(&mut self, va: Value) -> (Value, Value, Value) {
+        let b = &mut self.b;
+        let toff = table_offset(b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+        // The fetch TLB is the first of the three.
+        let tlb_fetch = b.ins().load(I64, flags(), self.cx, CTX_TLB);
+        let tlbe = b.ins().iadd(tlb_fetch, toff);
+        let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
+        let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+        let fbits = b.ins().load(I64, flags(), self.cx, CTX_FETCH_TAG);
+        let vpage = b.ins().band_imm_s(va, !0xfff);
+        let want = b.ins().bor(vpage, fbits);
+        let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
+        (f_ok, tadd, vpage)
+    }
+
+    /// For the `ret` of a [`Trace`]'s callee: the return point's offset
+    /// and block.
+    fn trace_return(&self, insn: &Insn) -> Option<(i64, Block)> {
+        let t = self.trace?;
+        if self.cur < t.start || !is_ret(insn) {
+            return None;
+        }
+        let off = t.ret.wrapping_sub(self.pa) as i64;
+        self.head_at(off).map(|h| (off, h))
     }
 
     /// The region's block at offset `off` from the entry, if an edge
@@ -1235,21 +1343,12 @@ impl Emit<'_> {
     /// addend the slot saw (as the jump cache checks its entries), else
     /// the link stub of caches.
     fn cached_exit(&mut self, pc: Value, slot: u64) {
+        let slot_v = self.b.ins().iconst(I64, slot as i64);
+        let spc = self.b.ins().load(I64, flags(), slot_v, LINK_PC as i32);
+        let (f_ok, tadd, _) = self.fetch_tlb(pc);
         let b = &mut self.b;
-        let slot_v = b.ins().iconst(I64, slot as i64);
-        let spc = b.ins().load(I64, flags(), slot_v, LINK_PC as i32);
-        let toff = table_offset(b, pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-        // The fetch TLB is the first of the three.
-        let tlb_fetch = b.ins().load(I64, flags(), self.cx, CTX_TLB);
-        let tlbe = b.ins().iadd(tlb_fetch, toff);
-        let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
-        let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
         let sadd = b.ins().load(I64, flags(), slot_v, LINK_ADDEND as i32);
-        let fbits = b.ins().load(I64, flags(), self.cx, CTX_FETCH_TAG);
-        let vpage = b.ins().band_imm_s(pc, !0xfff);
-        let want = b.ins().bor(vpage, fbits);
         let pc_ok = b.ins().icmp(IntCC::Equal, spc, pc);
-        let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
         let a_ok = b.ins().icmp(IntCC::Equal, tadd, sadd);
         let ok = b.ins().band(pc_ok, f_ok);
         let ok = b.ins().band(ok, a_ok);
@@ -1433,10 +1532,12 @@ impl Emit<'_> {
         self.b.ins().brif(more, table, &[], miss, &[]);
         self.b.seal_block(table);
         self.b.switch_to_block(table);
-        // Heads as offsets from the entry (same page, so within ±4 KiB).
+        // Heads as offsets from the entry (same page, so within ±4 KiB; a
+        // callee's blocks are not targets).
         let offs: Vec<(i64, Block)> = self
             .heads
             .iter()
+            .filter(|h| h.0 & !0xfff == self.pa & !0xfff)
             .map(|&(p, blk)| (p.wrapping_sub(self.pa) as i64, blk))
             .collect();
         let lo = offs.iter().map(|o| o.0).min().unwrap_or(0);
@@ -1464,7 +1565,7 @@ impl Emit<'_> {
         self.b.seal_block(miss);
         self.b.switch_to_block(miss);
         self.pending_instret = 0;
-        self.exit(Some(target), 0, Chain::Cached(0));
+        self.exit(Some(target), 0, Chain::Lookup);
         (self.defined, self.dirty, self.pending_instret) = saved;
     }
 
@@ -1587,8 +1688,17 @@ impl Emit<'_> {
                         self.pending_instret += 1;
                         if computed_jump(insn) && self.heads.len() > 1 {
                             self.dispatch(target, idx as i64 + 1);
+                        } else if let Some((off, head)) = self.trace_return(insn) {
+                            self.traced_return(target, off, head, idx as i64 + 1);
                         } else {
-                            self.exit(Some(target), idx as i64 + 1, Chain::Cached(0));
+                            // A switch's jump goes to many targets: the
+                            // jump cache, not a cache of one.
+                            let chain = if computed_jump(insn) {
+                                Chain::Lookup
+                            } else {
+                                Chain::Cached(0)
+                            };
+                            self.exit(Some(target), idx as i64 + 1, chain);
                         }
                         return;
                     }
@@ -2899,11 +3009,60 @@ pub fn internal_edge(insns: &[Insn], blocks: &[(u64, usize)]) -> bool {
 
 /// For each block of a region: is it the target of an edge from itself
 /// or a later block (a back edge, or any computed jump in the region)?
-fn later_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> Vec<bool> {
-    let (edges, computed) = region_edges(insns, blocks);
+/// `extra`: edges besides the direct ones (returns of a [`Trace`]).
+fn later_edges(insns: &[Insn], blocks: &[(u64, usize)], extra: &[(usize, u64)]) -> Vec<bool> {
+    let (mut edges, computed) = region_edges(insns, blocks);
+    edges.extend_from_slice(extra);
     (0..blocks.len())
         .map(|k| computed || edges.iter().any(|&(j, t)| j >= k && t == blocks[k].0))
         .collect()
+}
+
+/// `jalr x0, 0(ra)`: a return.
+pub fn is_ret(i: &Insn) -> bool {
+    i.op == Op::Jalr && i.rd == 0 && i.rs1 == 1 && i.imm == 0
+}
+
+/// A call that a region follows into another page (see the engine's
+/// `region`), so that a hot loop that calls a small function runs it
+/// without leaving its translation. The callee's blocks are the last of
+/// the region, from index `start`. Like the others, each is addressed by
+/// the entry's physical address plus its offset from the entry in the
+/// guest's address space (pcs are computed from offsets), which for the
+/// callee's blocks is not their physical address.
+///
+/// The call (a `jal` to `entry`) goes on into the callee only while the
+/// fetch TLB maps the callee's page (at the entry's address plus the
+/// offset) to `host_page`; a return (`ret`) goes on at `ret` only when
+/// it returns there. Otherwise they leave the translation as usual.
+#[derive(Clone, Copy, Debug)]
+pub struct Trace {
+    /// Index of the callee's first block in the region.
+    pub start: usize,
+    /// Address (as above) of the callee's entry.
+    pub entry: u64,
+    /// Address of the return point, a block in the entry's page.
+    pub ret: u64,
+    /// Host address of the callee's page in guest RAM.
+    pub host_page: u64,
+    /// Physical address of the callee's page.
+    pub pa_page: u64,
+}
+
+impl Trace {
+    /// The returns: (index of a callee block ending in `ret`, return
+    /// point).
+    pub fn edges(&self, insns: &[Insn], blocks: &[(u64, usize)]) -> Vec<(usize, u64)> {
+        let mut start = 0usize;
+        let mut out = Vec::new();
+        for (k, &(_, n)) in blocks.iter().enumerate() {
+            start += n;
+            if k >= self.start && insns[..start].last().is_some_and(is_ret) {
+                out.push((k, self.ret));
+            }
+        }
+        out
+    }
 }
 
 fn exec_regs(op: Op) -> Option<(bool, bool, bool)> {

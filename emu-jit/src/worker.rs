@@ -2,7 +2,7 @@
 //! machine code, one `JITModule` (one finalize) per batch.
 
 use crate::helpers::Links;
-use crate::translate::{Stubs, Translator};
+use crate::translate::{Stubs, Trace, Translator};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -30,6 +30,8 @@ pub struct Request {
     /// code holds their address; the translator sets their targets).
     /// `None`: no direct links (the exits go through the jump cache).
     pub links: Option<Links>,
+    /// The call the region follows into another page, if any.
+    pub trace: Option<Trace>,
 }
 
 impl Request {
@@ -42,6 +44,7 @@ impl Request {
             insns,
             blocks: vec![(pa, n)],
             links: links.then(|| crate::helpers::new_links(1)),
+            trace: None,
         }
     }
 }
@@ -119,6 +122,7 @@ pub fn compile_batch(isa: &OwnedTargetIsa, tr: &mut Translator, reqs: Vec<Reques
             &mut module,
             &req.insns,
             &req.blocks,
+            req.trace.as_ref(),
             req.links.as_deref_mut(),
         ) {
             Ok(id) => Some((id, tr.last_code_size())),

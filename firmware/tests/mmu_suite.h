@@ -14,6 +14,8 @@
  *  - sfence.vma (global and by address) making a changed PTE visible;
  *  - code whose page is remapped, and one page of code reached at two
  *    addresses that call different code (see "code pages" below);
+ *  - a hot loop calling into the next page while that page is remapped
+ *    and while its code is rewritten;
  *  - page faults delegated to S-mode (scause/stval);
  *  - mstatus.MPRV translating M-mode loads and stores.
  *
@@ -54,6 +56,7 @@
 #define VA_NONLEAF (T + 0x9000)     /* V only at level 0 */
 #define VA_CALL2 (T + 0xa000)       /* cpages: caller, then callee_b */
 #define VA_CALL (T + 0xc000)        /* cpages: caller, then callee_a */
+#define VA_LOOP (T + 0x10000)       /* cpages: loop caller, then callee_c */
 #define VA_MEGA (T + 0x200000)      /* 2 MiB page -> RAM */
 #define VA_MEGA_BAD (T + 0x400000)  /* misaligned 2 MiB page */
 #define VA_GIGA (5 * GIGA)          /* 1 GiB page -> RAM */
@@ -67,11 +70,12 @@ static uint64_t tables[16][512] __attribute__((aligned(4096)));
 static unsigned ntables;
 static uint64_t buf[2][512] __attribute__((aligned(4096)));
 static uint64_t *root;
-static volatile uint64_t *pte_a, *pte_x, *pte_remap, *pte_callee;
+static volatile uint64_t *pte_a, *pte_x, *pte_remap, *pte_callee, *pte_loop_callee;
 static volatile uint64_t marker = 0x6d61726b65720001UL;
 extern char xpage[];                /* code: li t3, 0x5a; ret */
 extern char u_code[];
-extern char cpages[];               /* callee_b, caller, callee_a */
+extern char cpages[];               /* callee_b, caller, callee_a,
+                                       loop caller, callee_c */
 
 /* the PTE for va at `level` (0 = 4 KiB), creating tables on the way */
 static volatile uint64_t *pte_slot(uint64_t va, int level)
@@ -114,6 +118,9 @@ static void setup(void)
     map(VA_CALL2 + PAGE, (uint64_t)cpages, 0, PTE_R | PTE_X | PTE_A);
     map(VA_CALL, (uint64_t)cpages + PAGE, 0, PTE_R | PTE_X | PTE_A);
     pte_callee = map(VA_CALL + PAGE, (uint64_t)cpages + 2 * PAGE, 0, PTE_R | PTE_X | PTE_A);
+    map(VA_LOOP, (uint64_t)cpages + 3 * PAGE, 0, PTE_R | PTE_X | PTE_A);
+    pte_loop_callee =
+        map(VA_LOOP + PAGE, (uint64_t)cpages + 4 * PAGE, 0, PTE_R | PTE_X | PTE_A);
     *pte_slot(VA_NONLEAF, 0) = ((uint64_t)buf[1] >> 12 << 10) | PTE_V;
     map(VA_MEGA, RAM, 1, RWAD);
     map(VA_MEGA_BAD, RAM + PAGE, 1, RWAD);
@@ -138,7 +145,9 @@ static inline void sfence_va(uint64_t va)
 }
 
 /* Code pages: a caller that calls the start of its next page, and two
- * callees returning different values. */
+ * callees returning different values; a loop that calls the start of
+ * its next page a0 times and returns the sum of the results, and its
+ * callee. */
 __asm__("   .section .text.cpages, \"ax\"\n"
         "   .balign 4096\n"
         "   .globl cpages\n"
@@ -155,7 +164,31 @@ __asm__("   .section .text.cpages, \"ax\"\n"
         "   .balign 4096\n"
         "1: li a0, 0xa1\n"
         "   ret\n"
+        "   .balign 4096\n"
+        "   addi sp, sp, -16\n"
+        "   sd ra, 8(sp)\n"
+        "   sd s0, 0(sp)\n"
+        "   mv s0, a0\n"
+        "   li t4, 0\n"
+        "2: jal ra, 3f\n"
+        "   add t4, t4, a0\n"
+        "   addi s0, s0, -1\n"
+        "   bnez s0, 2b\n"
+        "   mv a0, t4\n"
+        "   ld ra, 8(sp)\n"
+        "   ld s0, 0(sp)\n"
+        "   addi sp, sp, 16\n"
+        "   ret\n"
+        "   .balign 4096\n"
+        "3: li a0, 0xc3\n"
+        "   ret\n"
         "   .balign 4096\n");
+
+/* the loop caller at `va`, `n` times */
+static long loop_calls(uint64_t va, long n)
+{
+    return ((long (*)(long))va)(n);
+}
 
 /* `n` calls of the caller at `va`: how many returned `want` */
 static long calls(uint64_t va, long want, long n)
@@ -280,6 +313,25 @@ static long s_tests(long arg)
     *pte_callee = (((uint64_t)cpages + 2 * PAGE) >> 12 << 10) | PTE_R | PTE_X | PTE_A | PTE_V;
     sfence_all();
     CHECK(38, calls(VA_CALL, 0xa1, 1000) == 1000);
+
+    /* a hot loop calling into its next page: remapped, then rewritten */
+    CHECK(39, loop_calls(VA_LOOP, 1000) == 1000 * 0xc3);
+    *pte_loop_callee = ((uint64_t)cpages >> 12 << 10) | PTE_R | PTE_X | PTE_A | PTE_V;
+    sfence_va(VA_LOOP + PAGE);
+    CHECK(40, loop_calls(VA_LOOP, 1000) == 1000 * 0xb2);
+    *pte_loop_callee = (((uint64_t)cpages + 4 * PAGE) >> 12 << 10) | PTE_R | PTE_X | PTE_A | PTE_V;
+    sfence_va(VA_LOOP + PAGE);
+    CHECK(41, loop_calls(VA_LOOP, 1000) == 1000 * 0xc3);
+    {
+        volatile uint32_t *li = (volatile uint32_t *)(cpages + 4 * PAGE);
+        uint32_t was = *li;
+        *li = (was & 0xfffff) | (0x5cu << 20); /* li a0, 0x5c */
+        __asm__ volatile("fence.i" ::: "memory");
+        CHECK(42, loop_calls(VA_LOOP, 1000) == 1000 * 0x5c);
+        *li = was;
+        __asm__ volatile("fence.i" ::: "memory");
+    }
+    CHECK(43, loop_calls(VA_LOOP, 1000) == 1000 * 0xc3);
     return 0;
 }
 
