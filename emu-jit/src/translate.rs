@@ -291,6 +291,39 @@ impl Translator {
         }
         refs[0] = false;
         written[0] = false;
+        // Registers that only a trace's callee and the calls write, or
+        // only the callee uses: stored at their block's last write and
+        // loaded after each head, so that they hold no host register in
+        // the rest of the loop (which would otherwise keep the values of
+        // the last call live to write them back at its exits).
+        let mut thru = [false; 32];
+        if let Some(t) = trace {
+            let mut outside = [false; 32];
+            let mut hot_written = [false; 32];
+            let mut start = 0usize;
+            for &(bpa, n) in &blocks[..t.start] {
+                let b = &insns[start..start + n];
+                start += n;
+                let at: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
+                let call = b.last().is_some_and(|l| {
+                    l.op == Op::Jal && bpa.wrapping_add(at).wrapping_add(l.imm as u64) == t.entry
+                });
+                for i in b {
+                    let (r1, r2, wr) = int_regs(i);
+                    outside[(i.rs1 & 31) as usize] |= r1;
+                    outside[(i.rs2 & 31) as usize] |= r2;
+                    outside[(i.rd & 31) as usize] |= wr;
+                    hot_written[(i.rd & 31) as usize] |= wr && !call;
+                }
+            }
+            for r in 1..32 {
+                if refs[r] && ((written[r] && !hot_written[r]) || !outside[r]) {
+                    thru[r] = true;
+                    refs[r] = false;
+                    written[r] = false;
+                }
+            }
+        }
         // A loop that uses more registers than the host can keep leaves
         // the read-only ones it reads least in the hart, loaded at each
         // use (see `Emit::in_hart`).
@@ -356,6 +389,7 @@ impl Translator {
             cx,
             regs,
             in_hart,
+            thru,
             defined: [false; 32],
             dirty: [false; 32],
             pending_instret: 0,
@@ -663,6 +697,10 @@ struct Emit<'a> {
     /// live values than host registers, the register allocator spills
     /// some anyway, and stores them back at every reload).
     in_hart: [bool; 32],
+    /// Registers stored into the hart at their block's last write and
+    /// never held across a head (a trace's callee's own registers, see
+    /// `translate`).
+    thru: [bool; 32],
     /// The variable holds the register's current value.
     defined: [bool; 32],
     /// The variable differs from the hart's register file.
@@ -834,7 +872,7 @@ impl Emit<'_> {
         }
         self.b.def_var(self.regs[r], v);
         self.defined[r] = true;
-        if self.store_through && self.last_write[r] == self.cur_insn {
+        if (self.store_through || self.thru[r]) && self.last_write[r] == self.cur_insn {
             self.b
                 .ins()
                 .store(flags(), v, self.hart, X_OFF + 8 * r as i32);
