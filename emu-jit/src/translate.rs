@@ -217,7 +217,10 @@ impl Translator {
                 .enumerate()
                 .any(|(k, b)| b.1 == 0 || b.0 & !0xfff != page_of(k))
             || trace.is_some_and(|t| {
-                t.start == 0 || t.entry & !0xfff == pa & !0xfff || t.ret & !0xfff != pa & !0xfff
+                t.start == 0
+                    || t.start >= blocks.len()
+                    || t.entry & !0xfff == pa & !0xfff
+                    || t.ret & !0xfff != pa & !0xfff
             })
         {
             return Err(format!("malformed region at {pa:#x}"));

@@ -1198,3 +1198,51 @@ fn loop_members_are_translated_alone_only_when_entered_from_outside() {
     }
     assert_eq!(e.stats().translations, 2, "{}", e.stats());
 }
+
+/// A loop that calls a function in the next page: the loop's translation
+/// follows the call (a trace), and a load fault inside the callee leaves
+/// the interpreter's state.
+///
+/// ```text
+///      0: addi t0, x0, 200
+///      4: jal  ra, 0x1000        the call, into the next page
+///      8: add  a0, a0, a1
+///     12: addi t0, t0, -1
+///     16: bne  t0, x0, 4
+///     20: ebreak
+/// 0x1000: ld   a1, 0(a2)          faults once a2 passes the end of RAM
+/// 0x1004: addi a2, a2, 8
+/// 0x1008: jalr x0, 0(ra)
+/// ```
+#[test]
+fn loop_calling_into_the_next_page() {
+    let mut program = vec![
+        i_type(200, 0, 0x13, 5, 0),
+        j_type(0x1000 - 4, 1),
+        r_type(0, 0, 0x33, 10, 10, 11),
+        i_type(-1, 0, 0x13, 5, 5),
+        b_type(-12, 1, 5, 0),
+        EBREAK,
+    ];
+    program.resize(0x1000 / 4, 0x13);
+    program.extend_from_slice(&[
+        i_type(0, 3, 0x03, 11, 12),
+        i_type(8, 0, 0x13, 12, 12),
+        i_type(0, 0, 0x67, 0, 1),
+    ]);
+    let mut regs = [0u64; 32];
+    // 150 loads fit before the end of the 1 MiB of RAM.
+    regs[12] = RAM_BASE + 0x10_0000 - 150 * 8;
+    let mut a = machine(&program, &regs);
+    let mut b = machine(&program, &regs);
+    let na = run_interp(&mut a, 5000);
+    let mut e = jit(2);
+    let nb = run_engine(&mut e, &mut b, 5000);
+    assert_eq!(na, nb);
+    assert_eq!(b.harts[0].csr.mcause, 5);
+    assert_eq!(b.harts[0].csr.mepc, RAM_BASE + 0x1000);
+    assert_eq!(b.harts[0].csr.mtval, RAM_BASE + 0x10_0000);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    assert!(e.stats().traces >= 1, "{}", e.stats());
+    assert!(e.stats().jit_insns > 500, "{}", e.stats());
+}
