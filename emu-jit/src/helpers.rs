@@ -195,8 +195,8 @@ impl JcEntry {
 /// - A link: the target is in the same guest page as the exiting block,
 ///   so its physical address is fixed, and once the translation at that
 ///   address is known the exit jumps straight to it.
-/// - A cache: the exit jumps to another page (a direct jump there, or a
-///   computed jump such as a return). The link stub of caches fills the
+/// - A cache: the exit is a direct jump to another page, so its target's
+///   physical address depends on the mapping. The link stub of caches fills the
 ///   slot from the jump cache with the translation, its guest pc and the
 ///   fetch TLB's addend for that page; the exit uses it while its pc is
 ///   that pc and the fetch TLB still maps the page so.

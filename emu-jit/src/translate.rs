@@ -830,9 +830,6 @@ enum Chain {
     /// link slot `.1`: a link when the target is in the block's page, a
     /// cache otherwise.
     Direct(i64, usize),
-    /// A call through a register or a return (a slice point) through the
-    /// cache in link slot `.0`.
-    Cached(usize),
 }
 
 /// Accesses to the hart and the context: aligned, cannot trap.
@@ -1220,7 +1217,7 @@ impl Emit<'_> {
             ok,
             |t| t.inner_edge(ret_off, retired, head),
             |t| {
-                t.exit(Some(target), retired, Chain::Cached(0));
+                t.exit(Some(target), retired, Chain::Lookup);
             },
         );
     }
@@ -1315,10 +1312,10 @@ impl Emit<'_> {
         }
         // A direct exit within the page: its slot, else the link stub
         // (the jump cache by physical address, filling the slot, else the
-        // engine asked to fill it). A direct exit to another page or a
-        // computed jump: its cache, else the link stub of caches (the
-        // jump cache, filling the cache). Any other exit: the lookup stub
-        // (the jump cache, else the engine).
+        // engine asked to fill it). A direct exit to another page: its
+        // cache, else the link stub of caches (the jump cache, filling
+        // the cache). Any other exit: the lookup stub (the jump cache,
+        // else the engine).
         let slot_of = |t: &mut Self, idx: usize, target: u64| {
             let idx = LINKS * t.cur + idx;
             t.link_targets[idx] = Some((target, fwd));
@@ -1336,7 +1333,6 @@ impl Emit<'_> {
                     (None, false)
                 }
             }
-            (Chain::Cached(idx), Some(_), Some(_)) => (slot_of(self, idx, u64::MAX), true),
             _ => (None, false),
         };
         let (hart, cx) = (self.hart, self.cx);
@@ -1732,14 +1728,7 @@ impl Emit<'_> {
                         } else if let Some((off, head)) = self.trace_return(insn) {
                             self.traced_return(target, off, head, idx as i64 + 1);
                         } else {
-                            // A switch's jump goes to many targets: the
-                            // jump cache, not a cache of one.
-                            let chain = if computed_jump(insn) {
-                                Chain::Lookup
-                            } else {
-                                Chain::Cached(0)
-                            };
-                            self.exit(Some(target), idx as i64 + 1, chain);
+                            self.exit(Some(target), idx as i64 + 1, Chain::Lookup);
                         }
                         return;
                     }
