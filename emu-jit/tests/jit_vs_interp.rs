@@ -585,19 +585,27 @@ fn fault_inside_a_translated_loop() {
     let mut regs = [0u64; 32];
     regs[12] = RAM_BASE + 0x8_0000;
     regs[13] = 0x1_0000;
-    let mut a = machine(&program, &regs);
-    let mut b = machine(&program, &regs);
-    let na = run_interp(&mut a, 2000);
-    let mut e = jit(2);
-    let nb = run_engine(&mut e, &mut b, 2000);
-    assert_eq!(na, nb);
-    // The machine has 1 MiB of RAM: the load at RAM + 1 MiB faults.
-    assert_eq!(b.harts[0].csr.mcause, 5);
-    assert_eq!(b.harts[0].csr.mepc, RAM_BASE + 4);
-    assert_eq!(b.harts[0].csr.mtval, RAM_BASE + 0x10_0000);
-    same(&b.harts[0], &a.harts[0]).unwrap();
+    let e = faults_at_end_of_ram(&program, &regs, RAM_BASE + 4);
     assert!(e.stats().loops >= 1, "{}", e.stats());
     assert!(e.stats().jit_insns > 100, "{}", e.stats());
+}
+
+/// Run `program` from `regs` in the interpreter and in the JIT
+/// (threshold 2): both must stop at the same load fault, at `mepc`, on the
+/// first address past the machine's 1 MiB of RAM, with the same state.
+/// Returns the JIT engine (for its statistics).
+fn faults_at_end_of_ram(program: &[u32], regs: &[u64; 32], mepc: u64) -> JitEngine {
+    let mut a = machine(program, regs);
+    let mut b = machine(program, regs);
+    let na = run_interp(&mut a, 5000);
+    let mut e = jit(2);
+    let nb = run_engine(&mut e, &mut b, 5000);
+    assert_eq!(na, nb);
+    assert_eq!(b.harts[0].csr.mcause, 5);
+    assert_eq!(b.harts[0].csr.mepc, mepc);
+    assert_eq!(b.harts[0].csr.mtval, RAM_BASE + 0x10_0000);
+    same(&b.harts[0], &a.harts[0]).unwrap();
+    e
 }
 
 /// Slices end only at slice points, in both engines: after a backward
@@ -1233,16 +1241,7 @@ fn loop_calling_into_the_next_page() {
     let mut regs = [0u64; 32];
     // 150 loads fit before the end of the 1 MiB of RAM.
     regs[12] = RAM_BASE + 0x10_0000 - 150 * 8;
-    let mut a = machine(&program, &regs);
-    let mut b = machine(&program, &regs);
-    let na = run_interp(&mut a, 5000);
-    let mut e = jit(2);
-    let nb = run_engine(&mut e, &mut b, 5000);
-    assert_eq!(na, nb);
-    assert_eq!(b.harts[0].csr.mcause, 5);
-    assert_eq!(b.harts[0].csr.mepc, RAM_BASE + 0x1000);
-    assert_eq!(b.harts[0].csr.mtval, RAM_BASE + 0x10_0000);
-    same(&b.harts[0], &a.harts[0]).unwrap();
+    let e = faults_at_end_of_ram(&program, &regs, RAM_BASE + 0x1000);
     assert!(e.stats().traces >= 1, "{}", e.stats());
     assert!(e.stats().jit_insns > 500, "{}", e.stats());
 }
