@@ -1321,8 +1321,8 @@ impl Emit<'_> {
             t.link_targets[idx] = Some((target, fwd));
             t.links_addr.map(|a| a + (idx * LINK_BYTES) as u64)
         };
-        let (slot, cache) = match (chain, self.links_addr, self.stubs) {
-            (Chain::Direct(off, idx), Some(_), _) => {
+        let (slot, cache) = match (chain, self.links_addr) {
+            (Chain::Direct(off, idx), Some(_)) => {
                 let page_off = (self.pa & 0xfff) as i64 + off;
                 if (0..0x1000).contains(&page_off) {
                     let target = (self.pa & !0xfff) + page_off as u64;
