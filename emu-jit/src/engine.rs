@@ -11,7 +11,7 @@ use crate::helpers::{jc_index, jc_key, new_links, JcEntry, JitCtx, Links, JC_SLO
 use crate::lockstep::{Lockstep, Unit};
 use crate::stats::JitStats;
 use crate::translate::{
-    computed_jump, cut_at_heads, direct_targets, internal_edge, is_ret, translatable, Trace,
+    computed_jump, cut_at_heads, direct_pas, internal_edge, is_ret, translatable, Trace,
 };
 use crate::worker::{self, Batch, Request};
 use cranelift_jit::JITModule;
@@ -152,6 +152,29 @@ pub(crate) fn call_translation(code: usize, hart: &mut Hart, cx: &mut JitCtx<'_>
     unsafe {
         let f: EnterFn = std::mem::transmute::<usize, EnterFn>(enter);
         f(hart, cx, code)
+    }
+}
+
+/// Which of the blocks `cand` (each with the physical addresses its exits
+/// lead to) lead to `goal` or to a block already marked in `keep`,
+/// directly or through other such blocks (`keep` with those marked too).
+fn leading_to(cand: &[(Rc<Block>, Vec<u64>)], mut keep: Vec<bool>, goal: u64) -> Vec<bool> {
+    loop {
+        let mut changed = false;
+        for i in 0..cand.len() {
+            if !keep[i]
+                && cand[i]
+                    .1
+                    .iter()
+                    .any(|&t| t == goal || cand.iter().zip(&keep).any(|(c, &k)| k && c.0.pa == t))
+            {
+                keep[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return keep;
+        }
     }
 }
 
@@ -418,9 +441,6 @@ impl JitEngine {
         };
         let computed = |b: &Block| b.insns.last().is_some_and(computed_jump);
         let targets = |b: &Block| -> Vec<u64> {
-            let Some(last) = b.insns.last() else {
-                return Vec::new();
-            };
             if computed(b) {
                 let mut t = jump_targets().clone();
                 if first.jump_target.get() {
@@ -428,16 +448,7 @@ impl JitEngine {
                 }
                 return t;
             }
-            let off: u64 = b.insns[..b.insns.len() - 1]
-                .iter()
-                .map(|i| i.len as u64)
-                .sum();
-            let (t, f) = direct_targets(last, off);
-            [t, f]
-                .into_iter()
-                .flatten()
-                .map(|x| b.pa.wrapping_add(x as u64))
-                .collect()
+            direct_pas(b.pa, &b.insns)
         };
         let (mut max_blocks, mut max_insns) = (REGION_BLOCKS, REGION_INSNS);
         if computed(first) {
@@ -503,23 +514,7 @@ impl JitEngine {
             }
         }
         // Keep the candidates that lead back to `first`.
-        let mut back: Vec<bool> = vec![false; cand.len()];
-        loop {
-            let mut changed = false;
-            for i in 0..cand.len() {
-                if !back[i]
-                    && cand[i].1.iter().any(|&t| {
-                        t == first.pa || cand.iter().zip(&back).any(|(c, &k)| k && c.0.pa == t)
-                    })
-                {
-                    back[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+        let back = leading_to(&cand, vec![false; cand.len()], first.pa);
         let self_loop = first_targets.contains(&first.pa);
         if !self_loop && !back.iter().any(|&k| k) {
             return single();
@@ -600,42 +595,16 @@ impl JitEngine {
                 continue;
             }
             n += c.insns.len();
-            let Some(l) = c.insns.last() else { continue };
-            let off: u64 = c.insns[..c.insns.len() - 1]
-                .iter()
-                .map(|i| i.len as u64)
-                .sum();
-            let (t, f) = direct_targets(l, off);
-            let t: Vec<u64> = [t, f]
-                .into_iter()
-                .flatten()
-                .map(|x| pa.wrapping_add(x as u64))
-                .collect();
+            let t = direct_pas(pa, &c.insns);
             queue.extend(t.iter().copied());
             found.push((c, t));
         }
         // Keep the blocks that lead to a return.
-        let mut keep: Vec<bool> = found
+        let rets = found
             .iter()
             .map(|f| f.0.insns.last().is_some_and(is_ret))
             .collect();
-        loop {
-            let mut changed = false;
-            for i in 0..found.len() {
-                if !keep[i]
-                    && found[i]
-                        .1
-                        .iter()
-                        .any(|&t| found.iter().zip(&keep).any(|(f, &k)| k && f.0.pa == t))
-                {
-                    keep[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+        let keep = leading_to(&found, rets, u64::MAX);
         if !keep.first().copied().unwrap_or(false) {
             return None;
         }

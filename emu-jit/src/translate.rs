@@ -307,7 +307,7 @@ impl Translator {
             for &(bpa, n) in &blocks[..t.start] {
                 let b = &insns[start..start + n];
                 start += n;
-                let at: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
+                let at = last_offset(b);
                 let call = b.last().is_some_and(|l| {
                     l.op == Op::Jal && bpa.wrapping_add(at).wrapping_add(l.imm as u64) == t.entry
                 });
@@ -1190,7 +1190,7 @@ impl Emit<'_> {
     /// translation as the direct exit `chain`.
     fn traced_call(&mut self, off: i64, retired: i64, head: Block, host_page: u64, chain: Chain) {
         let va = self.pc_at(off as u64);
-        let (f_ok, addend, vpage) = self.fetch_tlb(va);
+        let (f_ok, addend, vpage) = fetch_tlb(&mut self.b, self.cx, va);
         let host = self.b.ins().iadd(addend, vpage);
         let h_ok = self
             .b
@@ -1238,23 +1238,6 @@ impl Emit<'_> {
         self.b.switch_to_block(out);
         miss(self);
         (self.defined, self.dirty, self.pending_instret) = saved;
-    }
-
-    /// The fetch TLB entry for `va`: whether it holds `va`'s page for
-    /// this privilege and address space, its host addend, and the page.
-    fn fetch_tlb(&mut self, va: Value) -> (Value, Value, Value) {
-        let b = &mut self.b;
-        let toff = table_offset(b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-        // The fetch TLB is the first of the three.
-        let tlb_fetch = b.ins().load(I64, flags(), self.cx, CTX_TLB);
-        let tlbe = b.ins().iadd(tlb_fetch, toff);
-        let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
-        let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
-        let fbits = b.ins().load(I64, flags(), self.cx, CTX_FETCH_TAG);
-        let vpage = b.ins().band_imm_s(va, !0xfff);
-        let want = b.ins().bor(vpage, fbits);
-        let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
-        (f_ok, tadd, vpage)
     }
 
     /// For the `ret` of a [`Trace`]'s callee: the return point's offset
@@ -1382,7 +1365,7 @@ impl Emit<'_> {
     fn cached_exit(&mut self, pc: Value, slot: u64) {
         let slot_v = self.b.ins().iconst(I64, slot as i64);
         let spc = self.b.ins().load(I64, flags(), slot_v, LINK_PC as i32);
-        let (f_ok, tadd, _) = self.fetch_tlb(pc);
+        let (f_ok, tadd, _) = fetch_tlb(&mut self.b, self.cx, pc);
         let b = &mut self.b;
         let sadd = b.ins().load(I64, flags(), slot_v, LINK_ADDEND as i32);
         let pc_ok = b.ins().icmp(IntCC::Equal, spc, pc);
@@ -2846,6 +2829,23 @@ fn store_guard(b: &mut FunctionBuilder, cx: Value, entry: Entry, slow: Block) {
     b.switch_to_block(fast);
 }
 
+/// The fetch TLB entry for `va`: whether it holds `va`'s page for the
+/// context's fetch tag (privilege and address space), its host addend,
+/// and the page.
+fn fetch_tlb(b: &mut FunctionBuilder, cx: Value, va: Value) -> (Value, Value, Value) {
+    let toff = table_offset(b, va, 12, TLB_SIZE, TLB_ENTRY_BYTES);
+    // The fetch TLB is the first of the three.
+    let tlb_fetch = b.ins().load(I64, flags(), cx, CTX_TLB);
+    let tlbe = b.ins().iadd(tlb_fetch, toff);
+    let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
+    let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+    let fbits = b.ins().load(I64, flags(), cx, CTX_FETCH_TAG);
+    let vpage = b.ins().band_imm_s(va, !0xfff);
+    let want = b.ins().bor(vpage, fbits);
+    let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
+    (f_ok, tadd, vpage)
+}
+
 /// The jump-cache entry for `pc` (at [`helpers::jc_index`]).
 fn jc_entry(b: &mut FunctionBuilder, cx: Value, pc: Value) -> Value {
     // (pc ^ pc >> (FOLD - 1)) >> 1 == pc >> 1 ^ pc >> FOLD
@@ -2877,17 +2877,8 @@ fn jc_chain(
     let mut ok = b.ins().band(pc_ok, key_ok);
     // The fetch TLB must still map the pc's page as when the entry was
     // made (same fast tag, same host addend).
-    let toff = table_offset(b, pc, 12, TLB_SIZE, TLB_ENTRY_BYTES);
-    // The fetch TLB is the first of the three.
-    let tlb_fetch = b.ins().load(I64, flags(), cx, CTX_TLB);
-    let tlbe = b.ins().iadd(tlb_fetch, toff);
-    let tfast = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_FAST as i32);
-    let tadd = b.ins().load(I64, flags(), tlbe, TLB_ENTRY_ADDEND as i32);
+    let (f_ok, tadd, _) = fetch_tlb(b, cx, pc);
     let eadd = b.ins().load(I64, flags(), e, JC_ENTRY_ADDEND as i32);
-    let fbits = b.ins().load(I64, flags(), cx, CTX_FETCH_TAG);
-    let vpage = b.ins().band_imm_s(pc, !0xfff);
-    let want = b.ins().bor(vpage, fbits);
-    let f_ok = b.ins().icmp(IntCC::Equal, tfast, want);
     let a_ok = b.ins().icmp(IntCC::Equal, tadd, eadd);
     ok = b.ins().band(ok, f_ok);
     ok = b.ins().band(ok, a_ok);
@@ -3015,16 +3006,8 @@ fn region_edges(insns: &[Insn], blocks: &[(u64, usize)]) -> (Vec<(usize, u64)>, 
     for (j, &(pa, n)) in blocks.iter().enumerate() {
         let b = &insns[start..start + n];
         start += n;
-        let Some(last) = b.last() else { continue };
-        computed |= blocks.len() > 1 && computed_jump(last);
-        let off: u64 = b[..n - 1].iter().map(|i| i.len as u64).sum();
-        let (t, f) = direct_targets(last, off);
-        edges.extend(
-            [t, f]
-                .into_iter()
-                .flatten()
-                .map(|x| (j, pa.wrapping_add(x as u64))),
-        );
+        computed |= blocks.len() > 1 && b.last().is_some_and(computed_jump);
+        edges.extend(direct_pas(pa, b).into_iter().map(|t| (j, t)));
     }
     (edges, computed)
 }
@@ -3045,6 +3028,26 @@ fn later_edges(insns: &[Insn], blocks: &[(u64, usize)], extra: &[(usize, u64)]) 
     edges.extend_from_slice(extra);
     (0..blocks.len())
         .map(|k| computed || edges.iter().any(|&(j, t)| j >= k && t == blocks[k].0))
+        .collect()
+}
+
+/// Offset in bytes of the last instruction of the block `b` from its start.
+pub fn last_offset(b: &[Insn]) -> u64 {
+    let n = b.len().saturating_sub(1);
+    b[..n].iter().map(|i| i.len as u64).sum()
+}
+
+/// The physical addresses the direct exits of the block at `pa` with
+/// instructions `b` lead to (taken target, fall-through).
+pub fn direct_pas(pa: u64, b: &[Insn]) -> Vec<u64> {
+    let Some(last) = b.last() else {
+        return Vec::new();
+    };
+    let (t, f) = direct_targets(last, last_offset(b));
+    [t, f]
+        .into_iter()
+        .flatten()
+        .map(|x| pa.wrapping_add(x as u64))
         .collect()
 }
 
